@@ -1,0 +1,385 @@
+"""Read a model card (README.md) safely: front matter, body, headings, URLs, and README line numbers.
+
+Hostile input never raises and never hangs: invalid YAML, YAML that is not a mapping, alias bombs,
+huge cards, undecodable bytes and malformed URLs each become a string in `Card.problems`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import yaml
+
+MAX_CARD_CHARS = 512 * 1024  # read at most this much of a README; the rest is dropped and recorded
+MAX_ALIAS_NODES = 10_000  # YAML whose aliases expand beyond this many nodes is refused (billion laughs)
+
+# The exact front-matter regex of huggingface_hub (repocard.py), so we split cards as the Hub client does.
+YAML_BLOCK = re.compile(r"^(\s*---\r?\n)([\S\s]*?)(\r?\n---[ \t]*(\r?\n|$))")
+_UNCLOSED_BLOCK = re.compile(r"\s*---\r?\n")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: fast, and it caps nesting depth
+# An alias (`*name`) can only start a node: at a line start, after blanks, or after `[ { , :`.
+_ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])\*[^\s,\[\]{}]", re.MULTILINE)
+
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+# Headings and fences start a line. They are matched on "\n" + body, so that the pattern starts with a
+# literal (fast); a match then starts at the prefixed "\n", whose offset is the line's offset in body.
+_HEADING = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]*)")
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_FENCE = re.compile(r"\n {0,3}(?:```|~~~)")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG = re.compile(r"<[^>]+>")
+_EMPHASIS = re.compile(r"[*_`]+")
+
+# A sentence ends at . ! ? before a blank, a blank line, a new list item / heading / table row, the end
+# of a heading line, a table cell separator or an HTML line break. Soft line breaks do not end it.
+# Each kind is its own literal-led pattern: one alternation of them all is ten times slower.
+_FULL_STOP = re.compile(r"[.!?](?=\s)")
+_BLOCK_BREAK = re.compile(r"\n(?:[ \t]*\n|(?=[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|#|\|)))")
+_CELL_OR_BREAK = re.compile(r"\||<br\s*/?>")  # matched on the lower-cased body
+CONTEXT_CHARS = 300  # how far a sentence may reach on each side of a link
+
+# URLs: balanced parentheses are part of a URL (notebooks named `..._(LED)_...`); an IPv6 host may
+# follow the scheme in brackets. Quotes, brackets, braces, pipes and backslashes end a URL.
+# Matched on the lower-cased body (same offsets), so that "https" is a literal prefix.
+_URL = re.compile(r"""https?://(?:\[[^\s\]/]*\]?)?(?:[^\s()<>\[\]{}"'`|\\]|\([^\s()<>\[\]{}"'`|\\]*\))*""")
+_URL_PARTS = re.compile(r"https?://([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?", re.IGNORECASE | re.DOTALL)
+_VALID_HOST = re.compile(
+    r"^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}|localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])"
+    r"(?::\d{1,5})?$",
+    re.IGNORECASE,
+)
+_URL_TRAILING_DEBRIS = ".,;:!?*'\""
+MAX_SNIPPET = 300
+
+
+@dataclass
+class Heading:
+    pos: int  # offset in Card.body
+    line: int  # README line number (1-based)
+    level: int
+    title: str
+    path: str  # titles of the enclosing headings and this one, joined with " > "
+
+
+@dataclass
+class UrlHit:
+    url: str  # as written, minus trailing punctuation
+    start: int  # offset of the URL in Card.body
+    end: int
+    host: str  # lowercase, without "www."
+    path: str  # path as written, without query and fragment
+    query: str
+    fragment: str
+    link_text: str  # markdown or HTML link text; "" for a bare URL
+    text_start: int  # where the link begins (its `[` or `<a`), or `start` for a bare URL
+
+
+@dataclass
+class Card:
+    """A parsed README. Offsets refer to `body`, in which HTML comments are blanked out (lengths kept)."""
+
+    body: str = ""
+    body_first_line: int = 1  # README line number of the first body line
+    metadata: dict[str, Any] = field(default_factory=dict)
+    has_front_matter: bool = False
+    byte_length: int = 0  # size of the README as given, before the cap
+    headings: list[Heading] = field(default_factory=list)
+    urls: list[UrlHit] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    _newlines: list[int] = field(default_factory=list, repr=False)
+    _fences: list[int] = field(default_factory=list, repr=False)
+    _heading_pos: list[int] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def lower(self) -> str:
+        """The body in lower case with the same offsets, for fast case-insensitive scans."""
+        lowered = self.body.lower()
+        if len(lowered) != len(self.body):  # a few characters (e.g. "\u0130") lower-case to two
+            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in self.body)
+        return lowered
+
+    @cached_property
+    def _sentence_breaks(self) -> tuple[list[int], list[int]]:
+        """Sorted offsets where sentences stop, and where the next ones resume."""
+        breaks = [(m.end(), m.end()) for m in _FULL_STOP.finditer(self.body)]
+        breaks += [(m.start(), m.end()) for m in _BLOCK_BREAK.finditer(self.body)]
+        breaks += [(m.start(), m.end()) for m in _CELL_OR_BREAK.finditer(self.lower)]
+        for heading in self.headings:
+            line_end = self.body.find("\n", heading.pos)
+            if line_end >= 0:
+                breaks.append((line_end, line_end + 1))
+        return sorted(stop for stop, _ in breaks), sorted(resume for _, resume in breaks)
+
+    def line_of(self, pos: int) -> int:
+        """README line number (1-based) of a body offset."""
+        return self.body_first_line + bisect_right(self._newlines, pos - 1)
+
+    def location(self, pos: int) -> str:
+        """Evidence location of a body offset, e.g. "README.md:42"."""
+        return f"README.md:{self.line_of(pos)}"
+
+    def in_code(self, pos: int) -> bool:
+        """Whether a body offset lies inside a fenced code block."""
+        return bisect_right(self._fences, pos) % 2 == 1
+
+    def section_at(self, pos: int) -> str:
+        """The heading path in force at a body offset ("" before the first heading)."""
+        index = bisect_right(self._heading_pos, pos) - 1
+        return self.headings[index].path if index >= 0 else ""
+
+    def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence (or list item, table cell) around body[start:end], capped at CONTEXT_CHARS each way."""
+        stops, resumes = self._sentence_breaks
+        index = bisect_right(resumes, start) - 1
+        sentence_start = max(resumes[index] if index >= 0 else 0, start - CONTEXT_CHARS)
+        index = bisect_left(stops, end)
+        sentence_end = min(stops[index] if index < len(stops) else len(self.body), end + CONTEXT_CHARS)
+        return sentence_start, sentence_end
+
+    def sentence_around(self, start: int, end: int) -> str:
+        sentence_start, sentence_end = self.sentence_bounds(start, end)
+        return self.body[sentence_start:sentence_end]
+
+
+def parse_card(readme: str | bytes | None) -> Card:
+    """Parse a README as huggingface_hub does, but record every problem instead of raising."""
+    if readme is None:
+        return Card()
+    problems: list[str] = []
+    text, byte_length = _decode(readme, problems)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if len(text) > MAX_CARD_CHARS:
+        problems.append(f"card_truncated: read {MAX_CARD_CHARS} of {len(text)} characters")
+        text = text[:MAX_CARD_CHARS]
+    if "\x00" in text:
+        problems.append("binary_content: the README contains NUL bytes")
+
+    metadata: dict[str, Any] = {}
+    match = YAML_BLOCK.search(text)
+    if match:
+        metadata = load_front_matter(match.group(2), problems)
+        body_start = match.end()
+    else:
+        if _UNCLOSED_BLOCK.match(text):
+            problems.append("front_matter_unclosed: the README starts with --- but the block never ends")
+        body_start = 0
+    body = text[body_start:]
+    if "<!--" in body:
+        body = _HTML_COMMENT.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group()), body)
+
+    card = Card(
+        body=body,
+        body_first_line=text.count("\n", 0, body_start) + 1,
+        metadata=metadata,
+        has_front_matter=match is not None,
+        byte_length=byte_length,
+        problems=problems,
+    )
+    card._newlines = _newline_offsets(body)
+    if "```" in body or "~~~" in body:
+        card._fences = [m.start() for m in _FENCE.finditer("\n" + body)]
+    card.headings = _headings(card)
+    card._heading_pos = [heading.pos for heading in card.headings]
+    card.urls = _urls(card)
+    return card
+
+
+def load_front_matter(yaml_text: str, problems: list[str]) -> dict[str, Any]:
+    """yaml.safe_load the front matter; anything but a mapping, or an alias bomb, gives {} and a problem."""
+    try:
+        if _ALIAS_HINT.search(yaml_text):
+            data = _load_with_alias_budget(yaml_text)
+        else:
+            data = yaml.load(yaml_text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    except _AliasBudgetExceeded as error:
+        problems.append(f"yaml_alias_expansion: {error}")
+        return {}
+    except yaml.YAMLError as error:
+        problems.append(f"yaml_invalid: {_one_line(error)}")
+        return {}
+    except (RecursionError, ValueError, TypeError, OverflowError) as error:
+        problems.append(f"yaml_invalid: {type(error).__name__}: {_one_line(error)}")
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(f"yaml_not_mapping: the front matter is a {type(data).__name__}")
+        return {}
+    return data
+
+
+class _AliasBudgetExceeded(Exception):
+    pass
+
+
+def _load_with_alias_budget(yaml_text: str) -> Any:
+    """Compose the node graph, measure what aliases would expand to, and construct only if it is small."""
+    loader = _LOADER(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {}, set())
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """Number of nodes after alias expansion; each distinct node is visited once (memoised)."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_nodes:
+        raise _AliasBudgetExceeded("a recursive alias refers to its own ancestor")
+    open_nodes.add(key)
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    else:
+        children = []
+    for child in children:
+        size += _expanded_size(child, sizes, open_nodes)
+        if size > MAX_ALIAS_NODES:
+            raise _AliasBudgetExceeded(f"aliases expand to more than {MAX_ALIAS_NODES} nodes")
+    open_nodes.discard(key)
+    sizes[key] = size
+    return size
+
+
+def _decode(readme: str | bytes, problems: list[str]) -> tuple[str, int]:
+    """Text and its UTF-8 byte length; undecodable bytes and lone surrogates are replaced and recorded."""
+    if isinstance(readme, (bytes, bytearray)):
+        byte_length = len(readme)
+        raw = bytes(readme[: MAX_CARD_CHARS * 4])  # a UTF-8 character is at most 4 bytes
+        try:
+            return raw.decode("utf-8"), byte_length
+        except UnicodeDecodeError as error:
+            problems.append(f"invalid_utf8: undecodable bytes replaced (first at byte {error.start})")
+            return raw.decode("utf-8", "replace"), byte_length
+    if readme.isascii():
+        return readme, len(readme)
+    try:
+        return readme, len(readme.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        problems.append(f"invalid_utf8: lone surrogates replaced (first at character {error.start})")
+        raw = readme.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace"), len(raw)
+
+
+def _newline_offsets(text: str) -> list[int]:
+    offsets = []
+    position = text.find("\n")
+    while position >= 0:
+        offsets.append(position)
+        position = text.find("\n", position + 1)
+    return offsets
+
+
+def _headings(card: Card) -> list[Heading]:
+    """ATX headings outside code fences, each with the path of its enclosing headings."""
+    headings: list[Heading] = []
+    stack: list[tuple[int, str]] = []
+    for match in _HEADING.finditer("\n" + card.body):
+        pos = match.start()
+        if card.in_code(pos):
+            continue
+        level = len(match.group(1))
+        title = clean_inline_markdown(_CLOSING_HASHES.sub("", match.group(2)))[:200]
+        if not title:
+            continue
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, title))
+        path = " > ".join(t for _, t in stack)
+        headings.append(Heading(pos, card.line_of(pos), level, title, path))
+    return headings
+
+
+def evidence_row(dimension: str, source_kind: str, location: str, snippet: str, url: str | None = None) -> dict:
+    """One `evidence` row (without snapshot_date, hub_id, repo_id); the snippet is one line of <= 300 chars."""
+    text = " ".join(str(snippet).split())
+    if len(text) > MAX_SNIPPET:
+        text = text[: MAX_SNIPPET - 1] + "\u2026"
+    return {"dimension": dimension, "source_kind": source_kind, "location": location, "snippet": text, "url": url}
+
+
+def plain_text(text: str) -> str:
+    """Prose without link targets, bare URLs and HTML tags, so that cue patterns read it as a sentence."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _URL.sub("", text)
+    return _HTML_TAG.sub("", text)
+
+
+def clean_inline_markdown(text: str) -> str:
+    """Heading or link text without links, HTML tags and emphasis markers."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    return " ".join(text.split())
+
+
+def _urls(card: Card) -> list[UrlHit]:
+    """Every http(s) URL in the body (comments excluded), with its link text; bad hosts become problems."""
+    body = card.body
+    if "http" not in card.lower:
+        return []
+    hits: list[UrlHit] = []
+    for match in _URL.finditer(card.lower):
+        url = body[match.start() : match.end()].rstrip(_URL_TRAILING_DEBRIS)
+        parts = _URL_PARTS.match(url)
+        host = parts.group(1).lower() if parts else ""
+        if not parts or not _VALID_HOST.match(host):
+            card.problems.append(f"malformed_url: {url[:120]}")
+            continue
+        if host.startswith("www."):
+            host = host[4:]
+        start = match.start()
+        link_text, text_start = _link_text(body, start, start + len(url))
+        hits.append(
+            UrlHit(
+                url=url,
+                start=start,
+                end=start + len(url),
+                host=host,
+                path=parts.group(2),
+                query=parts.group(3) or "",
+                fragment=parts.group(4) or "",
+                link_text=link_text,
+                text_start=text_start,
+            )
+        )
+    return hits
+
+
+def _link_text(body: str, start: int, end: int) -> tuple[str, int]:
+    """Text of the markdown `[text](url)` or HTML `<a href="url">text</a>` link around a URL."""
+    if body.startswith("](", start - 2):
+        depth = 0
+        for index in range(start - 3, max(-1, start - 500), -1):
+            char = body[index]
+            if char == "]":
+                depth += 1
+            elif char == "[":
+                if depth == 0:
+                    return clean_inline_markdown(body[index + 1 : start - 2]), index
+                depth -= 1
+        return "", start
+    if start >= 6 and body[start - 1] in "\"'" and "href" in body[start - 12 : start].lower():
+        close = body.find(">", end, end + 200)
+        finish = body.find("</a>", close, close + 300) if close >= 0 else -1
+        if finish >= 0:
+            return clean_inline_markdown(body[close + 1 : finish]), body.rfind("<", 0, start)
+    return "", start
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200]

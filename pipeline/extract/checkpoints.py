@@ -1,0 +1,127 @@
+"""Intermediate checkpoints: branches and files that hold training-time weights, and card mentions of them.
+
+`published` when checkpoint branches or files exist, `mentioned` when only the card says they are
+published, else `none`. Pythia publishes `step0` ... `step143000` as 154 branches; OLMo uses
+`stepXXX-tokensYYYB` and `stage2-ingredientN-stepXXX-tokensYYYB`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.extract.card import Card, evidence_row
+
+# (pattern name, branch regex), most specific first; the name is what `checkpoint_pattern` records.
+BRANCH_PATTERNS = [
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in [
+        ("stage-step-tokens", r"^stage\d+[-_].*step\d+.*tokens\d+[KMBT]?$"),
+        ("stage-step", r"^stage\d+[-_].*step\d+"),
+        ("step-tokens", r"^step\d+[-_]tokens\d+[KMBT]?$"),
+        ("step", r"^(?:global[-_]?)?step[-_]?\d+$"),
+        ("checkpoint", r"^(?:ckpt|checkpoint)[-_]?\d+"),
+        ("iter", r"^iter(?:ation)?[-_]?\d+$"),
+        ("epoch", r"^epoch[-_]?\d+$"),
+    ]
+]
+# A folder per checkpoint (`checkpoint-1000/`, `global_step500/`), or a weight file named by step or epoch.
+_CHECKPOINT_DIR = re.compile(r"^(?:checkpoint|ckpt|global[-_]?step|step|iter(?:ation)?|epoch)[-_=]?\d+$", re.IGNORECASE)
+_CHECKPOINT_FILE = re.compile(
+    r"(?:^|[-_./=])(?:step|epoch|iter(?:ation)?|global[-_]?step)[-_=]?\d+[^/]*\.(?:ckpt|pt|pth|bin|safetensors|h5)$",
+    re.IGNORECASE,
+)
+# Card statements that training checkpoints are published; matched on card.lower near a keyword.
+_MENTIONS = re.compile(
+    r"intermediate\s+(?:model\s+)?checkpoints?"
+    r"|(?:pre-?)?training\s+checkpoints"
+    r"|revision\s*=\s*[\"']?(?:step|ckpt|checkpoint|iter|epoch|stage)"
+    r"|checkpoints?\b[^.\n]{0,80}\b(?:branch(?:es)?|revisions)\b"
+    r"|\b(?:branch(?:es)?|revisions)\b[^.\n]{0,80}\bcheckpoints"
+    r"|releas\w*\s+(?:all\s+)?[^.\n]{0,40}\bcheckpoints"
+    r"|list_repo_refs"
+)
+_MENTION_KEYWORDS = ("checkpoint", "revision", "list_repo_refs")
+_MENTION_WINDOW = 120  # characters either side of a keyword that a mention may span
+MAX_EVIDENCE = 3
+
+
+def branch_pattern(branch: str) -> str | None:
+    for name, pattern in BRANCH_PATTERNS:
+        if pattern.match(branch):
+            return name
+    return None
+
+
+def checkpoint_files(siblings: list[str]) -> list[str]:
+    """Checkpoint folders (counted once each) and step/epoch-named weight files among the repo's files."""
+    found: dict[str, None] = {}
+    for path in siblings:
+        if not isinstance(path, str):
+            continue
+        folders = path.split("/")[:-1]
+        depth = next((i for i, name in enumerate(folders) if _CHECKPOINT_DIR.match(name)), None)
+        if depth is not None:
+            found.setdefault("/".join(folders[: depth + 1]) + "/")
+        elif _CHECKPOINT_FILE.search(path):
+            found.setdefault(path)
+    return list(found)
+
+
+def checkpoint_mentions(card: Card) -> list[tuple[int, int]]:
+    """Spans of card statements about published checkpoints, searched only around keywords (fast)."""
+    windows: list[tuple[int, int]] = []
+    for keyword in _MENTION_KEYWORDS:
+        found = card.lower.find(keyword)
+        while found >= 0:
+            windows.append((max(0, found - _MENTION_WINDOW), found + len(keyword) + _MENTION_WINDOW))
+            found = card.lower.find(keyword, found + 1)
+    spans: dict[tuple[int, int], None] = {}
+    reach = 0
+    for start, end in sorted(windows):
+        for match in _MENTIONS.finditer(card.lower, max(start, reach), end):
+            spans.setdefault(match.span())
+        reach = max(reach, end)
+    return sorted(spans)
+
+
+def extract_checkpoints(branches: list[str], siblings: list[str], card: Card) -> tuple[dict, list[dict]]:
+    """checkpoint_* columns and their evidence rows."""
+    evidence: list[dict] = []
+    patterns = Counter()
+    first_branch: dict[str, str] = {}
+    for branch in branches:
+        if isinstance(branch, str) and (name := branch_pattern(branch)):
+            patterns[name] += 1
+            first_branch.setdefault(name, branch)
+    branch_count = sum(patterns.values())
+    dominant = patterns.most_common(1)[0][0] if patterns else None
+    if dominant:
+        examples = [b for b in branches if isinstance(b, str) and branch_pattern(b) == dominant][:5]
+        evidence.append(evidence_row(
+            "checkpoints", "branch", first_branch[dominant],
+            f"{branch_count} checkpoint branches, mostly '{dominant}': {', '.join(examples)}",
+        ))
+
+    files = checkpoint_files(siblings)
+    for path in files[:MAX_EVIDENCE]:
+        evidence.append(evidence_row("checkpoints", "file", path, f"{len(files)} checkpoint files or folders: {path}"))
+
+    mentions = checkpoint_mentions(card)[:MAX_EVIDENCE]
+    for start, end in mentions:
+        evidence.append(evidence_row("checkpoints", "readme", card.location(start), card.sentence_around(start, end)))
+
+    if branch_count or files:
+        status = "published"
+    elif mentions:
+        status = "mentioned"
+    else:
+        status = "none"
+    facts = {
+        "checkpoint_branches": branch_count,
+        "checkpoint_pattern": dominant,
+        "checkpoint_files": len(files),
+        "checkpoint_mentioned": bool(mentions),
+        "checkpoints": status,
+    }
+    return facts, evidence

@@ -1,0 +1,290 @@
+"""Training data: which datasets a card names, and whether it describes them (`none` / `named` / `described`).
+
+Datasets come from the `datasets` metadata key, `dataset:` tags, huggingface.co/datasets links, links that
+are the object of "trained on ...", Hub ids in backticks in data sections, and well-known corpora named in
+training-data contexts. `described` means the card says something about the data itself: composition,
+proportions, per-source sizes, subsets, or filtering / deduplication steps. A single total size does not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
+from pipeline.extract.links import DATA_OBJECT
+
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?$")
+_IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
+_BACKTICKED_ID = re.compile(r"`([A-Za-z0-9][\w.-]*/[\w.-]+)`")
+
+DATA_SECTION = re.compile(r"\b(?:data|datasets?|corpus|corpora|pre-?training)\b", re.IGNORECASE)
+NOT_DATA_SECTION = re.compile(
+    r"eval|result|benchmark|limitation|bias|citation|acknowledg|risk|\buses?\b|intended|compar", re.IGNORECASE
+)
+TRAINED_ON = re.compile(r"(?:trained|tuned)\s+on\b")  # "fine-tuned on", "pre-trained on" too; on card.lower
+_BACKBONE = re.compile(r"\bbackbone\b|\binitiali[sz]ed\b|\bbase model\b", re.IGNORECASE)
+_EXAMPLE_BEFORE = re.compile(r"(?:e\.g\.|i\.e\.|such as|like)\s*$", re.IGNORECASE)
+
+# Well-known corpora: (name, a lower-case word that must occur first, how cards write it, what its Hub ids contain).
+NAMED_CORPORA = [
+    ("The Pile", "pile", r"\b[Tt]he Pile\b", r"pile"),
+    ("RedPajama", "redpajama", r"\bRedPajama(?:-Data)?(?:-V2|-1T)?\b", r"redpajama"),
+    ("SlimPajama", "slimpajama", r"\bSlimPajama\b", r"slimpajama"),
+    ("Dolma", "dolma", r"\bDolma\b", r"dolma\b"),
+    ("C4", "c4", r"\bC4\b|\bColossal Clean Crawled Corpus\b", r"(?:^|/)c4\b"),
+    ("mC4", "mc4", r"\bmC4\b", r"(?:^|/)mc4\b"),
+    ("RefinedWeb", "refinedweb", r"\bRefinedWeb\b", r"refinedweb"),
+    ("FineWeb-Edu", "fineweb-edu", r"\bFineWeb-Edu\b", r"fineweb-edu"),
+    ("FineWeb", "fineweb", r"\bFineWeb\b(?!-Edu)", r"fineweb(?!-edu)"),
+    ("ROOTS", "roots", r"\bROOTS\b", r"roots"),
+    ("The Stack", "stack", r"\b[Tt]he Stack(?: v2)?\b", r"the-stack|the_stack"),
+    ("StarCoderData", "starcoderdata", r"\bStarCoderData\b", r"starcoderdata"),
+    ("OSCAR", "oscar", r"\bOSCAR\b", r"oscar"),
+    ("Common Crawl", "crawl", r"\bCommon ?Crawl\b", r"common_?crawl|commoncrawl"),
+    ("Wikipedia", "wikipedia", r"\bWikipedia\b", r"wiki"),
+    ("BookCorpus", "corpus", r"\bBook ?Corpus\b", r"bookcorpus"),
+    ("Project Gutenberg", "gutenberg", r"\bProject Gutenberg\b", r"gutenberg"),
+    ("OpenWebText", "openwebtext", r"\bOpenWebText2?\b", r"openwebtext"),
+    ("CC-News", "news", r"\bCC-?News\b", r"cc_?news|cc-news"),
+    ("LAION", "laion", r"\bLAION(?:-\d+[BMK]|-Aesthetics|-COCO)?\b", r"laion"),
+    ("ImageNet", "imagenet", r"\bImageNet(?:-1[kK]|-21[kK]|-22[kK])?\b", r"imagenet"),
+    ("COCO", "coco", r"\b(?:MS[- ]?)?COCO\b", r"coco"),
+    ("Common Voice", "common voice", r"\bCommon Voice\b", r"common_voice"),
+    ("LibriSpeech", "librispeech", r"\bLibriSpeech\b", r"librispeech"),
+    ("UltraChat", "ultrachat", r"\bUltraChat\b", r"ultrachat"),
+    ("ShareGPT", "sharegpt", r"\bShareGPT\b", r"sharegpt"),
+    ("OpenAssistant Conversations", "oasst", r"\bOASST1?\b", r"oasst"),
+    ("Dolly 15k", "dolly", r"\bdatabricks-dolly-15k\b|\bDolly 15k\b", r"dolly"),
+    ("PubMed", "pubmed", r"\bPubMed\b", r"pubmed"),
+]
+_CORPORA = [
+    (name, keyword, re.compile(pattern), re.compile(hint, re.IGNORECASE))
+    for name, keyword, pattern, hint in NAMED_CORPORA
+]
+
+_COMPOSITION = re.compile(
+    r"\b\d+(?:\.\d+)?\s?%"
+    r"|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty[\w-]*)\s+"
+    r"(?:diverse\s+|different\s+|distinct\s+|main\s+)?(?:sources|categories|subsets|domains|components|languages)\b"
+    r"|\b(?:filter(?:ed|ing)|de-?duplicat\w*|decontaminat\w*|clean(?:ed|ing)|subset|sub-?sampl\w*|proportions?"
+    r"|composition|breakdown|broken down|mixed with|mixture of|up-?sampl\w*|down-?sampl\w*)\b",
+    re.IGNORECASE,
+)
+_SIZE = re.compile(
+    r"\b\d[\d,.]*\s*(?:[KMBT]\b|thousand|million|billion|trillion)?\s*"
+    r"(?:tokens|words|documents|images|hours|samples|examples|sentences|pairs|GB|GiB|TB|TiB|MB)\b",
+    re.IGNORECASE,
+)
+MAX_COMPOSITION_EVIDENCE = 3
+MAX_DATASETS = 500
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
+
+
+@dataclass
+class DatasetRef:
+    name: str
+    hub_id: str | None
+    source: str  # card_metadata | tags | readme
+    evidence: dict
+
+    @property
+    def keys(self) -> tuple[str, str]:
+        """(name key, key of the Hub id's last part) used to spot several names for one dataset."""
+        return _name_key(self.name), _name_key(self.hub_id.rsplit("/", 1)[-1]) if self.hub_id else ""
+
+    def as_fact(self) -> dict[str, str | None]:
+        return {"name": self.name, "hub_id": self.hub_id, "source": self.source}
+
+
+def extract_datasets(
+    metadata: dict[str, Any], tags: list[str], card: Card
+) -> tuple[list[dict], str, list[dict], list[str]]:
+    """(datasets, data_disclosure, evidence rows, problems)."""
+    problems: list[str] = []
+    found = _DatasetList()
+    for name in _metadata_datasets(metadata.get("datasets"), problems):
+        found.add(name, name if HUB_ID.match(name) else None, "card_metadata",
+                  evidence_row("datasets", "card_metadata", "datasets", f"datasets: {name}"))
+    for tag in tags:
+        if tag.startswith("dataset:"):
+            name = tag.split(":", 1)[1]
+            found.add(name, name, "tags", evidence_row("datasets", "tags", "tags", tag))
+    spans = data_context_spans(card)
+    for pos, name, hub_id in sorted(_readme_datasets(card, spans), key=lambda item: item[0]):
+        corpus = None if hub_id else _corpus_of(name)
+        if corpus is not None:
+            if found.covers_corpus(corpus):
+                continue
+            name = corpus[0]
+        found.add(name, hub_id, "readme",
+                  evidence_row("datasets", "readme", card.location(pos), card.sentence_around(pos, pos + len(name))))
+    if found.dropped:
+        problems.append(f"datasets_truncated: kept {MAX_DATASETS}, dropped {found.dropped} more mentions")
+
+    composition = _composition_evidence(card, spans)
+    if composition:
+        disclosure = "described"
+    elif found.items:
+        disclosure = "named"
+    else:
+        disclosure = "none"
+    evidence = [item.evidence for item in found.items] + composition
+    return [item.as_fact() for item in found.items], disclosure, evidence, problems
+
+
+class _DatasetList:
+    """Datasets in order of discovery; several names for one dataset give one entry, the fullest Hub id winning."""
+
+    def __init__(self) -> None:
+        self.items: list[DatasetRef] = []
+        self._keys: list[tuple[str, str]] = []
+        self.dropped = 0
+
+    def add(self, name: str, hub_id: str | None, source: str, evidence: dict) -> None:
+        candidate = DatasetRef(name, hub_id, source, evidence)
+        name_key, short_key = candidate.keys
+        if not name_key:
+            return  # punctuation only: not a name
+        if len(self.items) >= MAX_DATASETS:
+            self.dropped += 1  # dropped unseen: a card this long lists its data elsewhere too
+            return
+        for index, item in enumerate(self.items):
+            item_name_key, item_short_key = self._keys[index]
+            if hub_id and item.hub_id and hub_id.lower() == item.hub_id.lower():
+                return
+            if hub_id and "/" in hub_id and item.hub_id and "/" not in item.hub_id and short_key == item_name_key:
+                item.name, item.hub_id = hub_id, hub_id  # `booksum` becomes `kmfoda/booksum`
+                self._keys[index] = item.keys
+                return
+            if name_key in (item_name_key, item_short_key) or (hub_id and short_key == item_name_key):
+                return
+        self.items.append(candidate)
+        self._keys.append((name_key, short_key))
+
+    def covers_corpus(self, corpus: tuple) -> bool:
+        hint = corpus[3]
+        return any(hint.search(item.hub_id or item.name) for item in self.items)
+
+
+def _name_key(name: str) -> str:
+    return _NOT_ALPHANUMERIC.sub("", name.lower())
+
+
+def _corpus_of(name: str) -> tuple | None:
+    """The well-known corpus a free-text name refers to, if any."""
+    lowered = name.lower()
+    return next((corpus for corpus in _CORPORA if corpus[1] in lowered and corpus[2].search(name)), None)
+
+
+def _metadata_datasets(value: Any, problems: list[str]) -> list[str]:
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    names = []
+    for item in values:
+        if isinstance(item, str) and item.strip():
+            names.append(item.strip()[:200])
+        elif item is not None:
+            problems.append(f"datasets_invalid_type: {type(item).__name__}")
+    return names
+
+
+def data_context_spans(card: Card) -> list[tuple[int, int]]:
+    """Body spans that talk about training data: training-data sections, and sentences saying what the
+    model was trained on; never evaluation, results, limitations or citations."""
+    spans: list[tuple[int, int]] = []
+    headings = card.headings
+    for index, heading in enumerate(headings):
+        if DATA_SECTION.search(heading.path) and not _excluded(heading.title):
+            end = headings[index + 1].pos if index + 1 < len(headings) else len(card.body)
+            spans.append((heading.pos, end))
+    if "trained" in card.lower or "tuned" in card.lower:
+        for match in TRAINED_ON.finditer(card.lower):
+            if not _excluded(card.section_at(match.start()).rsplit(" > ", 1)[-1]):
+                spans.append(card.sentence_bounds(match.start(), match.end()))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _excluded(heading: str) -> bool:
+    return bool(NOT_DATA_SECTION.search(heading)) and not DATA_SECTION.search(heading)
+
+
+def _readme_datasets(card: Card, spans: list[tuple[int, int]]) -> list[tuple[int, str, str | None]]:
+    """(offset, name, hub id) for datasets the README body names."""
+    found = [item for hit in card.urls for item in _linked_dataset(card, hit)]
+    body = card.body
+    if "`" in body:
+        for match in _BACKTICKED_ID.finditer(body):
+            if not card.in_code(match.start()) and DATA_SECTION.search(card.section_at(match.start())):
+                found.append((match.start(1), match.group(1), match.group(1)))
+    span_text = " ".join(card.lower[start:end] for start, end in spans)
+    corpora = [corpus for corpus in _CORPORA if corpus[1] in span_text]
+    for span_start, span_end in spans if corpora else ():
+        for _, _, pattern, _ in corpora:
+            for match in pattern.finditer(body, span_start, span_end):
+                start, end = match.span()
+                if card.in_code(start) or _EXAMPLE_BEFORE.search(body, max(0, start - 12), start):
+                    continue
+                if not _BACKBONE.search(card.sentence_around(start, end)):
+                    found.append((start, match.group(), None))
+    return found
+
+
+def _linked_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None]]:
+    """A huggingface.co/datasets link, or any link that is the object of "trained on ..."."""
+    segments = [s for s in hit.path.split("/") if s]
+    on_hub = hit.host in ("huggingface.co", "hf.co")
+    if on_hub and segments[:1] == ["datasets"] and len(segments) >= 2:
+        if _IMAGE.search(hit.path):
+            return []  # an image hosted in a dataset repo
+        namespaced = len(segments) >= 3 and segments[2] not in ("resolve", "blob")  # not a legacy id's file
+        hub_id = "/".join(segments[1:3]) if namespaced else segments[1]
+        section = card.section_at(hit.start).rsplit(" > ", 1)[-1]
+        if NOT_DATA_SECTION.search(section) and not DATA_SECTION.search(section):
+            return []
+        return [(hit.start, hub_id, hub_id)]
+    if not hit.link_text:
+        return []
+    sentence_start, _ = card.sentence_bounds(hit.text_start, hit.end)
+    before = card.lower[sentence_start : hit.text_start]
+    if ("trained" in before or "tuned" in before) and DATA_OBJECT.search(plain_text(before)):
+        hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
+        return [(hit.text_start, hit.link_text, hub_id)]
+    return []
+
+
+def _composition_evidence(card: Card, spans: list[tuple[int, int]]) -> list[dict]:
+    """Evidence rows for statements about the data's makeup inside training-data spans."""
+    body = card.body
+    rows: list[dict] = []
+    for span_start, span_end in spans:
+        for match in _COMPOSITION.finditer(body, span_start, span_end):
+            if card.in_code(match.start()):
+                continue
+            row = evidence_row("data_composition", "readme", card.location(match.start()),
+                               card.sentence_around(match.start(), match.end()))
+            if row not in rows:
+                rows.append(row)
+            if len(rows) >= MAX_COMPOSITION_EVIDENCE:
+                return rows
+    if rows:
+        return rows
+    sizes = [
+        (match.start(), match.group())
+        for span_start, span_end in spans
+        for match in _SIZE.finditer(body, span_start, span_end)
+        if not card.in_code(match.start())
+    ]
+    if len({size for _, size in sizes}) >= 2:  # per-source or per-stage sizes, not one total
+        return [evidence_row("data_composition", "readme", card.location(pos), card.sentence_around(pos, pos + 1))
+                for pos, _ in sizes[:MAX_COMPOSITION_EVIDENCE]]
+    return []

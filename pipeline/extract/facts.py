@@ -1,0 +1,142 @@
+"""One model at one snapshot -> the model_facts columns and the evidence rows behind them.
+
+Pure: no Hub access, no Dagster. Column names and types follow sql/schema.sql (lists of dicts for the
+STRUCT lists). Every non-empty fact has at least one evidence row.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+from pipeline.extract.card import Card, evidence_row, parse_card
+from pipeline.extract.checkpoints import extract_checkpoints
+from pipeline.extract.datasets import extract_datasets
+from pipeline.extract.licenses import extract_license
+from pipeline.extract.links import extract_code_links
+from pipeline.extract.model import Extraction, ModelInput
+from pipeline.extract.papers import extract_base_model, extract_papers
+
+EXTRACTOR_VERSION = "0.1.0"
+MAX_SECTIONS = 200
+MAX_PROBLEMS = 50
+MAX_PROBLEM_CHARS = 300
+GATED_VALUES = {"no", "auto", "manual"}
+
+_NO_LICENSE = {
+    "license_declared": None, "license_id": None, "license_name": None, "license_link": None,
+    "license_spdx": None, "license_family": "none", "license_osi_approved": None,
+    "license_commercial_use": None, "license_use_restrictions": None, "license_source": "none",
+    "license_conflict": False,
+}
+_NO_CHECKPOINTS = {"checkpoint_branches": 0, "checkpoint_pattern": None, "checkpoint_files": 0,
+                   "checkpoint_mentioned": False, "checkpoints": "none"}
+
+T = TypeVar("T")
+
+
+def extract(m: ModelInput) -> Extraction:
+    """All model_facts columns except snapshot_date, hub_id and repo_id, with their evidence."""
+    card = parse_card(m.readme)
+    problems = list(card.problems)
+    metadata = _metadata(card, m.card_data, problems)
+    tags = [tag for tag in (m.tags or []) if isinstance(tag, str)]
+    branches = [branch for branch in (m.branches or []) if isinstance(branch, str)]
+    siblings = [path for path in (m.siblings or []) if isinstance(path, str)]
+    evidence: list[dict] = []
+
+    license_facts, rows, found = _safely(
+        "license", problems, (_NO_LICENSE, [], []),
+        lambda: extract_license(metadata, tags, card, m.license_text, m.license_file),
+    )
+    evidence += rows
+    problems += found
+
+    links, rows, found = _safely("code_links", problems, ([], [], []), lambda: extract_code_links(card))
+    evidence += rows
+    problems += found
+
+    datasets, disclosure, rows, found = _safely(
+        "datasets", problems, ([], "none", [], []), lambda: extract_datasets(metadata, tags, card)
+    )
+    evidence += rows
+    problems += found
+
+    checkpoint_facts, rows = _safely(
+        "checkpoints", problems, (_NO_CHECKPOINTS, []), lambda: extract_checkpoints(branches, siblings, card)
+    )
+    evidence += rows
+
+    papers, rows = _safely("papers", problems, ([], []), lambda: extract_papers(card, tags))
+    evidence += rows
+
+    base_models, relation, rows, found = _safely(
+        "base_model", problems, ([], None, [], []), lambda: extract_base_model(metadata, tags, card, m.repo_id)
+    )
+    evidence += rows
+    problems += found
+
+    gated = _gated(m.gated)
+    evidence.append(evidence_row("access", "listing", "gated", f"gated: {gated}"))
+    sections = [heading.title for heading in card.headings][:MAX_SECTIONS]
+    has_card = m.readme is not None
+    if has_card:
+        evidence.append(evidence_row("model_card", "readme", "README.md", _card_summary(card, sections)))
+
+    facts: dict[str, Any] = {
+        **license_facts,
+        "code_links": [link.as_fact() for link in links],
+        "training_code": any(link.role == "training" for link in links),
+        "datasets": datasets,
+        "data_disclosure": disclosure,
+        **checkpoint_facts,
+        "papers": papers,
+        "base_models": base_models,
+        "base_model_relation": relation,
+        "gated": gated,
+        "has_card": has_card,
+        "card_bytes": card.byte_length,
+        "card_sections": sections,
+        "parse_problems": _tidy(problems),
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+    return Extraction(facts=facts, evidence=evidence)
+
+
+def _safely(name: str, problems: list[str], default: T, extractor: Callable[[], T]) -> T:
+    """Run one extractor; an unexpected error on one odd card becomes a parse problem, not a failed crawl."""
+    try:
+        return extractor()
+    except Exception as error:  # noqa: BLE001 - recorded, and the other facts still get extracted
+        problems.append(f"extractor_error: {name}: {type(error).__name__}: {error}")
+        return default
+
+
+def _metadata(card: Card, card_data: Any, problems: list[str]) -> dict[str, Any]:
+    """The README's own front matter; the listing's cardData when the README is missing or gave none."""
+    if card.metadata:
+        return card.metadata
+    if card_data is None:
+        return {}
+    if not isinstance(card_data, dict):
+        problems.append(f"card_data_invalid_type: {type(card_data).__name__}")
+        return {}
+    return card_data
+
+
+def _gated(value: Any) -> str:
+    if value in (None, False, "", "false", "False"):
+        return "no"
+    if value is True:
+        return "auto"
+    text = str(value).lower()
+    return text if text in GATED_VALUES else "unknown"
+
+
+def _card_summary(card: Card, sections: list[str]) -> str:
+    summary = f"{card.byte_length} bytes, {len(sections)} sections"
+    return summary + (": " + "; ".join(sections) if sections else "")
+
+
+def _tidy(problems: list[str]) -> list[str]:
+    unique = list(dict.fromkeys(" ".join(p.split())[:MAX_PROBLEM_CHARS] for p in problems))
+    return unique[:MAX_PROBLEMS]

@@ -1,0 +1,432 @@
+"""Licenses: normalise what a card declares, identify LICENSE texts and README statements, flag conflicts.
+
+Sources, in order of authority: the card's `license` metadata (with `license_name` / `license_link` for
+`other`), the Hub's `license:` tags, the LICENSE file, and license statements in the README body.
+Families and flags come from license_reference.csv, the project's own table (one row per Hub license id,
+including removed ids, plus a few `license_name` values common with `license: other`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.extract.card import Card, evidence_row
+
+REFERENCE_PATH = Path(__file__).with_name("license_reference.csv")
+
+
+@dataclass(frozen=True)
+class LicenseInfo:
+    license_id: str
+    spdx_id: str | None
+    family: str
+    osi_approved: bool | None
+    fsf_libre: bool | None
+    commercial_use: bool | None
+    use_restrictions: bool | None
+    source: str
+
+    @property
+    def is_hub_id(self) -> bool:
+        return self.source.startswith("hub-id")
+
+
+def load_reference(path: Path = REFERENCE_PATH) -> dict[str, LicenseInfo]:
+    flag = {"true": True, "false": False, "": None}
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {
+            row["license_id"]: LicenseInfo(
+                license_id=row["license_id"],
+                spdx_id=row["spdx_id"] or None,
+                family=row["family"],
+                osi_approved=flag[row["osi_approved"]],
+                fsf_libre=flag[row["fsf_libre"]],
+                commercial_use=flag[row["commercial_use"]],
+                use_restrictions=flag[row["use_restrictions"]],
+                source=row["source"],
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+REFERENCE = load_reference()
+NO_LICENSE = LicenseInfo("", None, "none", None, None, None, None, "no license declared")
+
+# Spellings seen in `license:` values and `license_name`, keyed as _key() writes them.
+ALIASES = {
+    "apache2": "apache-2.0", "apache-2": "apache-2.0", "apache2.0": "apache-2.0", "apache-license-2.0": "apache-2.0",
+    "apache-license-version-2.0": "apache-2.0", "apache-2.0-license": "apache-2.0", "mit-license": "mit",
+    "the-mit-license": "mit", "bsd-3": "bsd-3-clause", "bsd-2": "bsd-2-clause", "gplv3": "gpl-3.0",
+    "gpl-3": "gpl-3.0", "gpl3": "gpl-3.0", "gplv2": "gpl-2.0", "gpl-2": "gpl-2.0", "agplv3": "agpl-3.0",
+    "agpl-3": "agpl-3.0", "lgplv3": "lgpl-3.0", "lgpl-3": "lgpl-3.0", "mpl2": "mpl-2.0", "mpl-2": "mpl-2.0",
+    "cc0": "cc0-1.0", "cc-0": "cc0-1.0", "creativeml-openrail": "creativeml-openrail-m", "openrail-m": "openrail",
+    "llama-2": "llama2", "llama-2-community-license": "llama2", "llama2-community-license": "llama2",
+    "llama-3": "llama3", "llama-3-community-license": "llama3", "llama3-community-license": "llama3",
+    "llama-3.1": "llama3.1", "llama-3.2": "llama3.2", "llama-3.3": "llama3.3", "llama-4": "llama4",
+    "gemma-terms-of-use": "gemma", "falcon-llm-license": "tii-falcon-llm", "tii-falcon-llm-license": "tii-falcon-llm",
+    "apple-sample-code-license": "apple-ascl", "tongyi-qianwen": "qwen", "tongyi-qianwen-license": "qwen",
+    "qwen-license": "qwen", "deepseek-license": "deepseek", "stabilityai-community": "stabilityai-ai-community",
+    "flux-1-dev-non-commercial": "flux-1-dev-non-commercial-license", "mrl": "mistral-research-license",
+    "mistral-ai-research-license": "mistral-research-license", "cpml": "coqui-public-model-license",
+    "nvidia-open-model": "nvidia-open-model-license",
+}
+
+_VERSION = r"[\s,-]*(?:v(?:ersion)?\.?\s*)?"
+# License names as people write them, most specific first (LGPL before GPL, Llama 3.1 before Llama 3).
+_NAME_PATTERNS = [
+    (license_id, re.compile(pattern, re.IGNORECASE))
+    for license_id, pattern in [
+        ("llama4", r"\bllama[\s-]*4\b[^.\n]{0,30}?licen[cs]e"),
+        ("llama3.3", r"\bllama[\s-]*3\.3\b[^\n]{0,30}?licen[cs]e"),
+        ("llama3.2", r"\bllama[\s-]*3\.2\b[^\n]{0,30}?licen[cs]e"),
+        ("llama3.1", r"\bllama[\s-]*3\.1\b[^\n]{0,30}?licen[cs]e"),
+        ("llama3", r"\bllama[\s-]*3\b(?!\.\d)[^.\n]{0,30}?licen[cs]e"),
+        ("llama2", r"\bllama[\s-]*2\b[^.\n]{0,30}?licen[cs]e"),
+        ("gemma", r"\bgemma\b[^.\n]{0,20}?(?:terms\s+of\s+use|licen[cs]e)"),
+        ("tii-falcon-llm", r"\bfalcon[\s-]*(?:llm|180b)[\s-]*(?:tii\s+)?licen[cs]e|\btii\s+falcon\b"),
+        ("bigscience-bloom-rail-1.0", r"\bbloom[\s-]*rail\b|\bbigscience\s+rail\b"),
+        ("openrail++", r"\bopen[\s-]*rail[\s-]*\+\+"),
+        ("bigscience-openrail-m", r"\bbigscience[\s-]*open[\s-]*rail"),
+        ("creativeml-openrail-m", r"\bcreativeml[\s-]*open[\s-]*rail"),
+        ("bigcode-openrail-m", r"\bbigcode[\s-]*open[\s-]*rail"),
+        ("openrail", r"\bopen[\s-]*rail\b"),
+        ("agpl-3.0", r"\b(?:agpl|affero\s+general\s+public\s+licen[cs]e)(?:" + _VERSION + r"3)?"),
+        ("lgpl-3.0", r"\b(?:lgpl|lesser\s+general\s+public\s+licen[cs]e)" + _VERSION + r"3"),
+        ("lgpl-2.1", r"\b(?:lgpl|lesser\s+general\s+public\s+licen[cs]e)" + _VERSION + r"2\.1"),
+        ("lgpl", r"\blgpl\b|\blesser\s+general\s+public\s+licen[cs]e"),
+        ("gpl-3.0", r"\b(?:gpl|general\s+public\s+licen[cs]e)" + _VERSION + r"3"),
+        ("gpl-2.0", r"\b(?:gpl|general\s+public\s+licen[cs]e)" + _VERSION + r"2"),
+        ("gpl", r"\bgpl\b|\bgnu\s+general\s+public\s+licen[cs]e"),
+        ("mpl-2.0", r"\b(?:mpl|mozilla\s+public\s+licen[cs]e)" + _VERSION + r"2"),
+        ("epl-2.0", r"\b(?:epl|eclipse\s+public\s+licen[cs]e)" + _VERSION + r"2"),
+        ("epl-1.0", r"\b(?:epl|eclipse\s+public\s+licen[cs]e)" + _VERSION + r"1"),
+        ("eupl-1.2", r"\b(?:eupl|european\s+union\s+public\s+licen[cs]e)" + _VERSION + r"1\.2"),
+        ("eupl-1.1", r"\b(?:eupl|european\s+union\s+public\s+licen[cs]e)" + _VERSION + r"1\.1"),
+        ("apache-2.0", r"\bapache(?:\s+software)?(?:\s+licen[cs]e)?" + _VERSION + r"2(?:\.0)?\b"),
+        ("cc0-1.0", r"\bcc[\s-]?0\b|\bcc[\s-]*zero\b|\bcreative\s+commons\s+zero\b"),
+        ("bsd-3-clause", r"\bbsd[\s-]*3(?:[\s-]*clause)?\b|\b(?:new|revised|modified)\s+bsd\b"),
+        ("bsd-2-clause", r"\bbsd[\s-]*2(?:[\s-]*clause)?\b|\bsimplified\s+bsd\b"),
+        ("bsd", r"\bbsd\b"),
+        ("mit", r"(?-i:\bMIT\b)|\bmit\s+licen[cs]e\b"),
+        ("unlicense", r"\bunlicense\b"),
+        ("isc", r"(?-i:\bISC\b)"),
+        ("wtfpl", r"\bwtfpl\b"),
+        ("afl-3.0", r"\bacademic\s+free\s+licen[cs]e"),
+        ("bsl-1.0", r"\bboost\s+software\s+licen[cs]e"),
+        ("openmdw-1.1", r"\bopen[\s-]*mdw[\s-]*(?:v\s*)?1\.1"),
+        ("openmdw-1.0", r"\bopen[\s-]*mdw\b"),
+        ("odbl", r"\bodbl\b|\bopen\s+database\s+licen[cs]e"),
+        ("odc-by", r"\bodc[\s-]*by\b"),
+        ("cdla-permissive-2.0", r"\bcdla[\s-]*permissive[\s-]*(?:v\s*)?2"),
+        ("cdla-permissive-1.0", r"\bcdla[\s-]*permissive"),
+        ("cdla-sharing-1.0", r"\bcdla[\s-]*sharing"),
+    ]
+]
+# "CC BY-SA 4.0", "Creative Commons Attribution-NonCommercial 4.0 International", "CC-BY-NC-ND".
+_CREATIVE_COMMONS = re.compile(
+    r"\b(?:cc|creative[\s-]+commons)[\s-]+(?:attribution|by)\b"
+    r"((?:[\s-]*(?:non[\s-]?commercial|nc|share[\s-]?alike|sa|no[\s-]?deriv\w*|nd)\b)*)"
+    r"(?:[\s-]*(?:international|generic|unported))?(?:[\s-]*(?:public\s+)?licen[cs]e)?[\s-]*v?(\d\.\d)?",
+    re.IGNORECASE,
+)
+
+# Phrases from the opening of full license texts (matched on whitespace-collapsed text).
+_TEXT_PATTERNS = [
+    (license_id, re.compile(pattern, re.IGNORECASE))
+    for license_id, pattern in [
+        ("agpl-3.0", r"GNU AFFERO GENERAL PUBLIC LICENSE,? Version 3"),
+        ("lgpl-3.0", r"GNU LESSER GENERAL PUBLIC LICENSE,? Version 3"),
+        ("lgpl-2.1", r"GNU LESSER GENERAL PUBLIC LICENSE,? Version 2\.1"),
+        ("gpl-3.0", r"GNU GENERAL PUBLIC LICENSE,? Version 3"),
+        ("gpl-2.0", r"GNU GENERAL PUBLIC LICENSE,? Version 2"),
+        ("mpl-2.0", r"Mozilla Public License,? (?:Version|v\.?) ?2\.0"),
+        ("apache-2.0", r"Apache License,? Version 2\.0"),
+        ("llama4", r"Llama 4 Community License"),
+        ("llama3.3", r"Llama 3\.3 Community License"),
+        ("llama3.2", r"Llama 3\.2 Community License"),
+        ("llama3.1", r"Llama 3\.1 Community License"),
+        ("llama3", r"Llama 3 Community License"),
+        ("llama2", r"Llama 2 Community License"),
+        ("gemma", r"Gemma Terms of Use"),
+        ("tii-falcon-llm", r"Falcon LLM License|TII Falcon"),
+        ("bigscience-bloom-rail-1.0", r"BigScience RAIL License v1\.0|BLOOM RAIL"),
+        ("openrail++", r"Open RAIL\+\+-M"),
+        ("creativeml-openrail-m", r"CreativeML Open RAIL-M"),
+        ("bigcode-openrail-m", r"BigCode Open RAIL-M"),
+        ("bigscience-openrail-m", r"BigScience Open RAIL-M"),
+        ("openrail", r"Open ?RAIL|Responsible AI License"),
+        ("cc0-1.0", r"CC0 1\.0 Universal"),
+        ("openmdw-1.0", r"Open Model, Data (?:&|and) Weights"),
+        ("mit", r"Permission is hereby granted, free of charge, to any person obtaining a copy"),
+        ("bsd-3-clause", r"Redistribution and use in source and binary forms.{0,1500}?Neither the name"),
+        ("bsd-2-clause", r"Redistribution and use in source and binary forms"),
+        ("isc", r"Permission to use, copy, modify, and(?:/or)? distribute this software for any purpose"),
+        ("unlicense", r"This is free and unencumbered software released into the public domain"),
+    ]
+]
+_CC_LEGALCODE = re.compile(
+    r"Attribution((?:-NonCommercial)?)((?:-NoDerivatives|-NoDerivs|-ShareAlike)?) (\d\.\d)"
+    r" (?:International|Generic|Unported)",
+    re.IGNORECASE,
+)
+LICENSE_TEXT_HEAD = 6000  # license titles and tell-tale phrases sit at the top
+
+_DATA_LINE = re.compile(r"\b(?:data(?:sets?)?|corpus|corpora)\b", re.IGNORECASE)
+_MODEL_LINE = re.compile(r"\b(?:model|weights|checkpoints?)\b", re.IGNORECASE)
+MAX_README_STATEMENTS = 5
+
+# Generic Hub ids (families) that agree with any specific member.
+_GENERIC_PREFIXES = {
+    "bsd": ("bsd-",), "gpl": ("gpl-",), "lgpl": ("lgpl-",), "cc": ("cc-", "cc0"),
+    "openrail": ("openrail", "bigscience-openrail", "creativeml-openrail", "bigcode-openrail", "bigscience-bloom"),
+}
+_SAME_LICENSE = {"open-mdw": "openmdw-1.0"}
+# From most to least open: a list of licenses is graded by its least open member.
+FAMILY_ORDER = [
+    "public-domain", "permissive", "weak-copyleft", "copyleft", "creative-commons", "data-license",
+    "rail", "community", "other", "unknown", "creative-commons-nc", "research-only",
+]
+
+
+def _key(value: str) -> str:
+    return re.sub(r"[\s_]+", "-", value.strip().strip("`'\"").lower())
+
+
+def normalise_license_id(value: str) -> str | None:
+    """A Hub license id (or a reference-table name) for a declared value: `MIT`, `Apache 2.0`, `cc-by-sa-4.0`."""
+    key = _key(value)
+    if key in REFERENCE:
+        return key
+    if key in ALIASES:
+        return ALIASES[key]
+    found = identify_license_names(value)
+    return found[0][0] if found else None
+
+
+def identify_license_names(text: str) -> list[tuple[str, int]]:
+    """License ids named in a short text, with their offsets, in reading order; overlaps go to the most specific."""
+    found: list[tuple[str, int, int]] = []
+    match = _CREATIVE_COMMONS.search(text)
+    if match:
+        found.append((_creative_commons_id(match.group(1), match.group(2)), match.start(), match.end()))
+    for license_id, pattern in _NAME_PATTERNS:
+        for match in pattern.finditer(text):
+            if not any(start < match.end() and match.start() < end for _, start, end in found):
+                found.append((license_id, match.start(), match.end()))
+    found.sort(key=lambda item: item[1])
+    ids: list[tuple[str, int]] = []
+    for license_id, start, _ in found:
+        if license_id not in (seen for seen, _ in ids):
+            ids.append((license_id, start))
+    return ids
+
+
+def _creative_commons_id(modifiers: str, version: str | None) -> str:
+    """`cc-by[-nc][-nd|-sa]-<version>` from the words after "CC BY"; the family id `cc` if that is no Hub id."""
+    text = modifiers.lower().replace("-", " ")
+    words = set(text.split())
+    license_id = "cc-by"
+    license_id += "-nc" if "nc" in words or "commercial" in text else ""
+    license_id += "-nd" if "nd" in words or "deriv" in text else ""
+    license_id += "-sa" if "sa" in words or "share" in text else ""
+    license_id += f"-{version}" if version else ""
+    return license_id if license_id in REFERENCE else "cc"
+
+
+def identify_license_text(text: str) -> tuple[str, str] | None:
+    """(license id, matched phrase) for the text of a LICENSE file, or None when it is not recognised."""
+    head = " ".join(text[:LICENSE_TEXT_HEAD].split())
+    legalcode = _CC_LEGALCODE.search(head)
+    if legalcode:
+        noncommercial, variant, version = legalcode.groups()
+        return _creative_commons_id(f"{noncommercial} {variant}", version), legalcode.group()
+    for license_id, pattern in _TEXT_PATTERNS:
+        match = pattern.search(head)
+        if match:
+            return license_id, match.group()[:120]
+    names = identify_license_names(head[:300])
+    return (names[0][0], head[:120]) if names else None
+
+
+def readme_license_statements(card: Card) -> list[tuple[str, int, str]]:
+    """(license id, body offset, line) for license statements in the README body, outside code blocks."""
+    candidates = _lines_containing(card, "licen")
+    for heading in card.headings:  # "## License" followed by a bare "Apache 2.0"
+        if "licen" in heading.title.lower():
+            candidates.extend(_section_lines(card, heading.pos))
+    statements: list[tuple[str, int, str]] = []
+    for pos, line in sorted(set(candidates)):
+        if card.in_code(pos) or (_DATA_LINE.search(line) and not _MODEL_LINE.search(line)):
+            continue
+        for license_id, _ in identify_license_names(line):
+            statements.append((license_id, pos, line))
+        if len(statements) >= MAX_README_STATEMENTS:
+            break
+    return statements
+
+
+def _lines_containing(card: Card, word: str) -> list[tuple[int, str]]:
+    """(line start, line) for each body line containing a lower-case word."""
+    lines: dict[int, str] = {}
+    found = card.lower.find(word)
+    while found >= 0:
+        start = card.body.rfind("\n", 0, found) + 1
+        end = card.body.find("\n", found)
+        end = len(card.body) if end < 0 else end
+        lines[start] = card.body[start:end]
+        found = card.lower.find(word, end)
+    return list(lines.items())
+
+
+def _section_lines(card: Card, heading_pos: int, max_lines: int = 5) -> list[tuple[int, str]]:
+    start = card.body.find("\n", heading_pos) + 1
+    lines = []
+    for offset_line in card.body[start : start + 600].split("\n"):
+        if offset_line.lstrip().startswith("#"):
+            break
+        if offset_line.strip():
+            lines.append((start, offset_line))
+        start += len(offset_line) + 1
+        if len(lines) >= max_lines:
+            break
+    return lines
+
+
+def compatible(a: str, b: str) -> bool:
+    """Whether two license ids can describe the same license (a family id agrees with its members)."""
+    a, b = _SAME_LICENSE.get(a, a), _SAME_LICENSE.get(b, b)
+    if a == b:
+        return True
+    return any(b.startswith(prefix) for prefix in _GENERIC_PREFIXES.get(a, ())) or any(
+        a.startswith(prefix) for prefix in _GENERIC_PREFIXES.get(b, ())
+    )
+
+
+def least_open(license_ids: list[str]) -> str:
+    """The id whose family is least open (the first one on ties)."""
+    return max(license_ids, key=lambda license_id: FAMILY_ORDER.index(REFERENCE[license_id].family))
+
+
+def extract_license(
+    metadata: dict[str, Any],
+    tags: list[str],
+    card: Card,
+    license_text: str | None,
+    license_file: str | None,
+) -> tuple[dict[str, Any], list[dict], list[str]]:
+    """The license columns of model_facts, their evidence rows, and parse problems."""
+    evidence: list[dict] = []
+    problems: list[str] = []
+    license_name = _text_value(metadata.get("license_name"))
+    license_link = _text_value(metadata.get("license_link"))
+
+    declared_value = metadata.get("license")
+    metadata_pairs = _metadata_ids(declared_value, problems)
+    unrecognised = [raw for license_id, raw in metadata_pairs if license_id is None]
+    license_name = license_name or (unrecognised[0][:300] if unrecognised else None)
+    metadata_ids = [license_id or "other" for license_id, _ in metadata_pairs]
+    if metadata_pairs:
+        snippet = f"license: {json.dumps(declared_value, default=str)}"
+        snippet += f" license_name: {license_name}" if license_name else ""
+        snippet += f" license_link: {license_link}" if license_link else ""
+        evidence.append(evidence_row("license", "card_metadata", "license", snippet))
+
+    tag_values = [tag.split(":", 1)[1] for tag in tags if tag.startswith("license:")]
+    tag_ids = [normalise_license_id(value) or "other" for value in tag_values]
+    if tag_values:
+        evidence.append(evidence_row("license", "tags", "tags", " ".join(f"license:{v}" for v in tag_values)))
+
+    file_ids: list[str] = []
+    if license_text:
+        identified = identify_license_text(license_text)
+        file_ids = [identified[0]] if identified else []
+        snippet = identified[1] if identified else license_text[:200]
+        evidence.append(evidence_row("license", "license_file", license_file or "LICENSE", snippet))
+
+    statements = readme_license_statements(card)
+    readme_ids = list(dict.fromkeys(license_id for license_id, _, _ in statements))
+    for _, pos, line in statements:
+        evidence.append(evidence_row("license", "readme", card.location(pos), line))
+
+    # The most authoritative source that says anything is the primary one; the others are checked against it.
+    sources = [("card_metadata", metadata_ids), ("tags", tag_ids), ("license_file", file_ids), ("readme", readme_ids)]
+    declared_by_source = {
+        "card_metadata": lambda: json.dumps(declared_value, default=str),
+        "tags": lambda: json.dumps(tag_values[0] if len(tag_values) == 1 else tag_values),
+        "license_file": lambda: json.dumps(file_ids[0]),
+        "readme": lambda: json.dumps(" ".join(statements[0][2].split())[:200]),
+    }
+    primary_index = next((i for i, (_, ids) in enumerate(sources) if ids), None)
+    if primary_index is None:
+        source, ids, declared = "none", [], None
+    else:
+        source, ids = sources[primary_index]
+        ids = ids[:1] if source == "readme" else ids
+        declared = declared_by_source[source]()
+
+    license_id = least_open(ids) if ids else None
+    name_id = normalise_license_id(license_name) if license_name else None
+    # What `other` really is: its license_name, else the LICENSE text, else the README statement.
+    resolved = license_id
+    if license_id == "other":
+        resolved = name_id or next((i[0] for i in (file_ids, readme_ids) if i), "other")
+    info = REFERENCE[resolved] if resolved else NO_LICENSE
+
+    primary_ids = [(name_id or "other") if i == "other" else i for i in ids]
+    conflict = any(
+        _disagree(primary_ids, other_ids) for other_source, other_ids in sources if other_source != source
+    )
+    facts = {
+        "license_declared": declared,
+        "license_id": license_id,
+        "license_name": license_name,
+        "license_link": license_link,
+        "license_spdx": info.spdx_id,
+        "license_family": info.family,
+        "license_osi_approved": info.osi_approved,
+        "license_commercial_use": info.commercial_use,
+        "license_use_restrictions": info.use_restrictions,
+        "license_source": source,
+        "license_conflict": conflict,
+    }
+    return facts, evidence, problems
+
+
+def _metadata_ids(value: Any, problems: list[str]) -> list[tuple[str | None, str]]:
+    """(normalised id or None, raw value) for each value of the `license` key; bad types become problems."""
+    if value is None or value == "" or value == []:
+        return []
+    values = value if isinstance(value, list) else [value]
+    pairs: list[tuple[str | None, str]] = []
+    for item in values:
+        if not isinstance(item, str):
+            problems.append(f"license_invalid_type: {type(item).__name__}")
+            continue
+        license_id = normalise_license_id(item)
+        if license_id is None or not REFERENCE[license_id].is_hub_id:
+            problems.append(f"license_not_hub_id: {item[:80]}")
+        pairs.append((license_id if license_id and REFERENCE[license_id].is_hub_id else None, item))
+    return pairs
+
+
+def _disagree(primary: list[str], other: list[str]) -> bool:
+    """True when another source names a license that none of the primary ids can be."""
+    comparable = [o for o in other if o not in ("other", "unknown")]
+    known_primary = [p for p in primary if p not in ("other", "unknown")]
+    if not comparable or not known_primary:
+        return False
+    return any(not any(compatible(o, p) for p in known_primary) for o in comparable)
+
+
+def _text_value(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    return text[:300] or None
