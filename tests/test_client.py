@@ -123,3 +123,12 @@ def test_scope_rejects_unknown_sort_and_bad_limit():
         CrawlScope(sort="popularity")
     with pytest.raises(ValueError, match="limit must be at least 1"):
         CrawlScope(limit=0)
+
+
+def test_crawling_a_loopback_replay_refuses_any_other_host(tmp_path):
+    from pipeline.hub.client import HubClient, OffLoopbackRequest
+    from huggingface_hub.utils import get_session
+
+    HubClient("http://127.0.0.1:9", cache_dir=tmp_path)
+    with pytest.raises(OffLoopbackRequest, match="huggingface.co"):
+        get_session().get("https://huggingface.co/api/agent-harnesses")

@@ -2,7 +2,8 @@
 
 Everything goes through the real client (`HfApi`, `hf_hub_download`), so the same code crawls the live Hub
 and the replay hub on loopback. The client retries listing pages itself but not `model_info` or
-`list_repo_refs` (hub-api.md §1.6), so those calls, and the downloads, go through `call_with_retries`.
+`list_repo_refs` (hub-api.md §1.6), so those two calls go through `call_with_retries`; downloads are
+retried by `hf_hub_download` itself.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from huggingface_hub.errors import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
+from huggingface_hub import constants as hf_constants
 from huggingface_hub.utils import _http as hf_http
 
 log = logging.getLogger(__name__)
@@ -156,11 +158,22 @@ class HttpCounter:
 HTTP_COUNTER = HttpCounter()
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# When the crawler talks to a replay hub, nothing may leave loopback (see HubClient).
+_loopback_only = False
+
+
+class OffLoopbackRequest(RuntimeError):
+    """huggingface_hub tried to reach a host other than the loopback replay hub."""
+
+
 class _CountingTransport(httpx2.BaseTransport):
     def __init__(self, inner: httpx2.BaseTransport) -> None:
         self._inner = inner
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        if _loopback_only and request.url.host not in LOOPBACK_HOSTS:
+            raise OffLoopbackRequest(f"refused a request to {request.url.host}: crawling a loopback replay hub")
         try:
             response = self._inner.handle_request(request)
         except (httpx2.TransportError,):
@@ -194,6 +207,8 @@ def install_http_client(timeout_seconds: float) -> None:
 
         hf_http.set_client_factory(factory)
         hf_http.close_session()
+        # In case huggingface_hub was imported before pipeline set HF_HUB_DISABLE_TELEMETRY (pipeline/__init__.py).
+        hf_constants.HF_HUB_DISABLE_TELEMETRY = True
         _installed_timeout = timeout_seconds
 
 
@@ -288,6 +303,8 @@ class HubClient:
         self._sleep = sleep
         self._token = os.environ.get("HF_TOKEN") or None
         install_http_client(timeout_seconds)
+        global _loopback_only
+        _loopback_only = httpx2.URL(self.endpoint).host in LOOPBACK_HOSTS
         self.api = HfApi(endpoint=self.endpoint, token=self._token or False, library_name="openness-observatory")
         self._lock = threading.Lock()
         self._final_retryable_failures = 0
@@ -305,12 +322,15 @@ class HubClient:
             "retries": max(0, failures - self._start[1] - given_up),
         }
 
-    def _retrying(self, fn: Callable[[], T], what: str) -> T:
+    def _retrying(self, fn: Callable[[], T], what: str, *, retry: bool = True) -> T:
+        """Calls fn with our retry policy, or once when the client already retries that call itself."""
+
         def on_retry(attempt: int, error: BaseException, wait: float) -> None:
             log.info("%s: attempt %d failed (%s); retrying in %.1fs", what, attempt, type(error).__name__, wait)
 
+        policy = self.retry if retry else dataclasses.replace(self.retry, max_attempts=1)
         try:
-            return call_with_retries(fn, self.retry, sleep=self._sleep, on_retry=on_retry)
+            return call_with_retries(fn, policy, sleep=self._sleep, on_retry=on_retry)
         except RetriesExhausted as exhausted:
             if is_retryable(exhausted.error):
                 with self._lock:
@@ -330,8 +350,6 @@ class HubClient:
             result.rows.append(row)
             if progress is not None and len(result.rows) % 1000 == 0:
                 progress(len(result.rows))
-        if progress is not None:
-            progress(len(result.rows))
         return result
 
     def _iter_listing(self, scope: CrawlScope, errors: list[CrawlError]) -> Iterator[dict[str, Any]]:
@@ -367,15 +385,16 @@ class HubClient:
         details = Details()
         siblings = row.get("siblings") or []
 
-        def attempt(stage: str, fn: Callable[[], T]) -> T | None:
+        def attempt(stage: str, fn: Callable[[], T], *, retry: bool = True) -> T | None:
             try:
-                return self._retrying(fn, f"{stage} {repo_id}")
+                return self._retrying(fn, f"{stage} {repo_id}", retry=retry)
             except RetriesExhausted as failure:
                 details.errors.append(_crawl_error(repo_id, hub_id, stage, failure))
                 return None
 
         if "README.md" in siblings:
-            details.readme = attempt("readme", lambda: self._download(repo_id, "README.md", sha))
+            # hf_hub_download retries 429/5xx itself (with backoff, honouring RateLimit): no second loop around it.
+            details.readme = attempt("readme", lambda: self._download(repo_id, "README.md", sha), retry=False)
         refs = attempt("refs", lambda: self.api.list_repo_refs(repo_id))
         if refs is not None:
             details.branches = sorted(b.name for b in refs.branches if b.name != "main")
@@ -383,7 +402,9 @@ class HubClient:
         license_path = license_file_to_read(siblings, row.get("card_data"))
         if license_path is not None:
             details.license_file = license_path
-            details.license_text = attempt("license", lambda: self._download(repo_id, license_path, sha))
+            details.license_text = attempt(
+                "license", lambda: self._download(repo_id, license_path, sha), retry=False
+            )
         return details
 
     def fetch_all_details(
@@ -398,7 +419,7 @@ class HubClient:
                 details = future.result()
                 results[futures[future]] = details
                 failed += int(details.failed)
-                if progress is not None and (done % 50 == 0 or done == len(rows)):
+                if progress is not None:
                     progress(done, len(rows), failed)
         return results
 
