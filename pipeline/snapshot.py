@@ -1,0 +1,421 @@
+"""The stages of one snapshot date, as plain functions over a Store: Dagster assets only call these.
+
+listing -> details -> raw snapshot -> facts + evidence -> openness -> publish. Each stage reads what the
+previous one wrote for the same date and replaces its own output for that date, so any stage can be
+re-run on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipeline.extract.facts import extract
+from pipeline.extract.model import ModelInput
+from pipeline.hub.client import CrawlError, CrawlScope, HubClient
+from pipeline.openness.rubric import grade
+from pipeline.paths import read_sql
+from pipeline.store.files import Store
+from pipeline.store.tables import DATED_TABLES, TEXT_TABLES, frame
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+PROGRESS_SECONDS = 5.0
+
+try:
+    PIPELINE_VERSION = importlib.metadata.version("openness-observatory")
+except importlib.metadata.PackageNotFoundError:  # running from a source tree that was not installed
+    PIPELINE_VERSION = "0+unknown"
+
+DETAILS_SCHEMA = {
+    "hub_id": pl.String,
+    "repo_id": pl.String,
+    "status": pl.String,  # fetched | failed
+    "branches": pl.List(pl.String),
+    "git_tags": pl.List(pl.String),
+    "readme_hash": pl.String,
+    "license_file": pl.String,
+    "license_text_hash": pl.String,
+}
+DETAIL_COLUMNS = ("branches", "git_tags", "readme_hash", "license_file", "license_text_hash")
+# Tables published for a date, and where each is staged before its checks pass.
+PUBLISHED_FROM = {
+    "crawl_runs": "raw",
+    "crawl_errors": "raw",
+    "models_raw": "raw",
+    "cards": "raw",
+    "license_texts": "raw",
+    "model_facts": "staging",
+    "evidence": "staging",
+    "openness": "staging",
+}
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def every(seconds: float, report: Progress) -> Callable[[str, bool], None]:
+    """Passes a progress message on at most every `seconds`, and always when it is the last one."""
+    last = [float("-inf")]
+
+    def maybe(message: str, final: bool = False) -> None:
+        now = time.monotonic()
+        if final or now - last[0] >= seconds:
+            last[0] = now
+            report(message)
+
+    return maybe
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+# ---- 1. listing ---------------------------------------------------------------------------------------
+
+
+def crawl_listing(
+    store: Store, client: HubClient, scope: CrawlScope, date: str, *, run_id: str | None = None, progress: Progress = _quiet
+) -> dict:
+    """One sweep of the listing for the scope, streamed into raw/listing."""
+    started = _now()
+    before = client.request_counts()
+    tick = every(PROGRESS_SECONDS, progress)
+    result = client.list_scope(scope, progress=lambda n: tick(f"listing: {n:,} models so far"))
+    progress(f"listing: {len(result.rows):,} models in scope")
+    counts = _delta(before, client.request_counts())
+    store.write_frame("raw", "listing", date, frame("models_raw", [{**r, "snapshot_date": date} for r in result.rows])
+                      .with_columns(pl.lit("listed").alias("details_status")))
+    store.write_frame("raw", "listing_errors", date, frame("crawl_errors", _error_rows(result.errors, date)))
+    stats = {
+        "run_id": run_id,
+        "source": client.endpoint,
+        "scope": scope.to_json(),
+        "started_at": started.isoformat(),
+        "finished_at": _now().isoformat(),
+        "models_listed": len(result.rows),
+        "requests": counts["requests"],
+        "retries": counts["retries"],
+        "errors": len(result.errors),
+    }
+    store.write_json("raw", "listing_stats", date, stats)
+    return stats
+
+
+# ---- 2. details ---------------------------------------------------------------------------------------
+
+
+def repos_needing_details(listing: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+    """Repos new since the previous snapshot, or whose sha or last-modified time moved, or whose details failed.
+
+    lastModified is compared as well as sha because pushing a branch (a new checkpoint) changes the repo
+    without moving main's sha.
+    """
+    prev = previous.select(
+        "hub_id",
+        pl.col("sha").alias("prev_sha"),
+        pl.col("last_modified").alias("prev_modified"),
+        pl.col("details_status").alias("prev_status"),
+    )
+    joined = listing.join(prev, on="hub_id", how="left")
+    changed = (
+        pl.col("prev_sha").is_null()
+        | (pl.col("sha") != pl.col("prev_sha"))
+        | (pl.col("last_modified") != pl.col("prev_modified")).fill_null(True)
+        | (pl.col("prev_status") == "failed")
+    )
+    return joined.filter(changed).select(listing.columns)
+
+
+def crawl_details(store: Store, client: HubClient, date: str, progress: Progress = _quiet) -> dict:
+    """README, refs and LICENSE for changed repos only; texts stored once per content hash."""
+    listing = store.read("raw", "listing", date)
+    previous_date = store.previous_date("raw", "models_raw", date)
+    previous = store.read_or_empty("raw", "models_raw", previous_date)
+    todo = repos_needing_details(listing, previous)
+    progress(f"details: {todo.height:,} of {listing.height:,} repos changed since {previous_date or 'the start'}")
+
+    started = _now()
+    before = client.request_counts()
+    tick = every(PROGRESS_SECONDS, progress)
+    fetched = client.fetch_all_details(
+        todo.to_dicts(),
+        progress=lambda done, total, failed: tick(f"details: {done:,}/{total:,} ({failed} failed)", done == total),
+    )
+    counts = _delta(before, client.request_counts())
+
+    rows, errors, cards, licenses = [], [], {}, {}
+    for repo in todo.iter_rows(named=True):
+        details = fetched[repo["hub_id"]]
+        readme_hash = _remember_text(cards, details.readme)
+        license_hash = _remember_text(licenses, details.license_text)
+        rows.append(
+            {
+                "hub_id": repo["hub_id"],
+                "repo_id": repo["repo_id"],
+                "status": "failed" if details.failed else "fetched",
+                "branches": details.branches,
+                "git_tags": details.git_tags,
+                "readme_hash": readme_hash,
+                "license_file": details.license_file,
+                "license_text_hash": license_hash,
+            }
+        )
+        errors.extend(details.errors)
+
+    store.write_frame("raw", "details", date, pl.DataFrame(rows, schema=DETAILS_SCHEMA))
+    store.write_frame("raw", "details_errors", date, frame("crawl_errors", _error_rows(errors, date)))
+    new_cards = _texts_first_seen(store, "cards", cards, date)
+    new_licenses = _texts_first_seen(store, "license_texts", licenses, date)
+    store.write("raw", "cards", date, new_cards)
+    store.write("raw", "license_texts", date, new_licenses)
+    stats = {
+        "started_at": started.isoformat(),
+        "finished_at": _now().isoformat(),
+        "details_fetched": sum(1 for r in rows if r["status"] == "fetched"),
+        "details_failed": sum(1 for r in rows if r["status"] == "failed"),
+        "requests": counts["requests"],
+        "retries": counts["retries"],
+        "errors": len(errors),
+        "new_cards": len(new_cards),
+    }
+    store.write_json("raw", "details_stats", date, stats)
+    return stats
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _remember_text(texts: dict[str, bytes], data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    key = content_hash(data)
+    texts[key] = data
+    return key
+
+
+def _texts_first_seen(store: Store, table: str, texts: dict[str, bytes], date: str) -> list[dict[str, Any]]:
+    """Texts not already stored under an earlier date: each distinct content is kept once."""
+    if not texts:
+        return []
+    earlier = [d for d in store.dates("raw", table) if d < date]
+    known: set[str] = set()
+    if earlier:
+        known = set(
+            pl.scan_parquet([store.path("raw", table, d) for d in earlier])
+            .select("content_hash")
+            .filter(pl.col("content_hash").is_in(list(texts)))
+            .collect()["content_hash"]
+        )
+    return [
+        {"content_hash": h, "first_seen": date, "byte_length": len(b), "text": b.decode("utf-8", errors="replace")}
+        for h, b in sorted(texts.items())
+        if h not in known
+    ]
+
+
+# ---- 3. raw snapshot ----------------------------------------------------------------------------------
+
+
+def build_raw_snapshot(store: Store, date: str) -> dict:
+    """models_raw for the date: the listing, with details fetched today or carried from the previous snapshot."""
+    listing = store.read("raw", "listing", date)
+    details = store.read("raw", "details", date)
+    previous_date = store.previous_date("raw", "models_raw", date)
+    previous = store.read_or_empty("raw", "models_raw", previous_date)
+
+    fetched = details.select("hub_id", pl.col("status").alias("fetch_status"), *DETAIL_COLUMNS)
+    carried = previous.select(
+        "hub_id", pl.col("details_date").alias("prev_details_date"),
+        *[pl.col(c).alias(f"prev_{c}") for c in DETAIL_COLUMNS],
+    )
+    joined = listing.drop(*DETAIL_COLUMNS, "details_status", "details_date").join(fetched, on="hub_id", how="left")
+    joined = joined.join(carried, on="hub_id", how="left")
+    was_fetched = pl.col("fetch_status") == "fetched"
+    has_previous = pl.col("prev_details_date").is_not_null()
+    # A failed fetch keeps yesterday's details (marked failed) rather than erasing what was known.
+    use_fetched = was_fetched | (pl.col("fetch_status").is_not_null() & ~has_previous)
+    models_raw = joined.with_columns(
+        *[pl.when(use_fetched).then(pl.col(c)).otherwise(pl.col(f"prev_{c}")).alias(c) for c in DETAIL_COLUMNS],
+        pl.when(pl.col("fetch_status").is_null())
+        .then(pl.lit("carried"))
+        .otherwise(pl.col("fetch_status"))
+        .alias("details_status"),
+        pl.when(use_fetched)
+        .then(pl.lit(dt.date.fromisoformat(date)))
+        .otherwise(pl.col("prev_details_date"))
+        .alias("details_date"),
+    )
+    store.write("raw", "models_raw", date, models_raw)
+
+    listing_stats = store.read_json("raw", "listing_stats", date)
+    details_stats = store.read_json("raw", "details_stats", date)
+    errors = pl.concat([store.read("raw", "listing_errors", date), store.read("raw", "details_errors", date)])
+    store.write("raw", "crawl_errors", date, errors)
+    status_counts = dict(models_raw.group_by("details_status").len().iter_rows())
+    run = {
+        "snapshot_date": date,
+        "run_id": listing_stats.get("run_id"),
+        "source": listing_stats.get("source", ""),
+        "scope": listing_stats.get("scope", "{}"),
+        "started_at": dt.datetime.fromisoformat(listing_stats["started_at"]),
+        "finished_at": dt.datetime.fromisoformat(details_stats.get("finished_at", listing_stats["finished_at"])),
+        "models_listed": models_raw.height,
+        "details_fetched": status_counts.get("fetched", 0),
+        "details_carried": status_counts.get("carried", 0),
+        "details_failed": status_counts.get("failed", 0),
+        "requests": listing_stats.get("requests", 0) + details_stats.get("requests", 0),
+        "retries": listing_stats.get("retries", 0) + details_stats.get("retries", 0),
+        "errors": errors.height,
+        "status": "ok" if errors.height == 0 else "partial",
+        "pipeline_version": PIPELINE_VERSION,
+    }
+    store.write("raw", "crawl_runs", date, [run])
+    return {k: v for k, v in run.items() if k not in ("started_at", "finished_at", "snapshot_date")}
+
+
+# ---- 4. facts -----------------------------------------------------------------------------------------
+
+
+def load_texts(store: Store, table: str, hashes: list[str], date: str) -> dict[str, str]:
+    wanted = [h for h in set(hashes) if h]
+    if not wanted:
+        return {}
+    found = (
+        store.scan_dates("raw", table, until=date)
+        .filter(pl.col("content_hash").is_in(wanted))
+        .select("content_hash", "text")
+        .unique("content_hash")
+        .collect()
+    )
+    return dict(found.iter_rows())
+
+
+def model_input(row: dict[str, Any], readme: str | None, license_text: str | None) -> ModelInput:
+    card_data = json.loads(row["card_data"]) if row.get("card_data") else None
+    return ModelInput(
+        repo_id=row["repo_id"],
+        readme=readme,
+        card_data=card_data if isinstance(card_data, dict) else None,
+        tags=list(row.get("tags") or []),
+        siblings=list(row.get("siblings") or []),
+        branches=list(row.get("branches") or []),
+        gated=row.get("gated") or "no",
+        license_text=license_text,
+        license_file=row.get("license_file"),
+        pipeline_tag=row.get("pipeline_tag"),
+        library_name=row.get("library_name"),
+    )
+
+
+def build_facts(store: Store, date: str) -> dict:
+    """model_facts and evidence for every model of the date (staged until their checks pass)."""
+    models = store.read("raw", "models_raw", date)
+    readmes = load_texts(store, "cards", models["readme_hash"].to_list(), date)
+    licenses = load_texts(store, "license_texts", models["license_text_hash"].to_list(), date)
+    facts_rows, evidence_rows = [], []
+    key = {"snapshot_date": dt.date.fromisoformat(date)}
+    for row in models.iter_rows(named=True):
+        found = extract(model_input(row, readmes.get(row["readme_hash"]), licenses.get(row["license_text_hash"])))
+        ids = {**key, "hub_id": row["hub_id"], "repo_id": row["repo_id"]}
+        facts_rows.append({**found.facts, **ids})
+        evidence_rows.extend({**e, **ids} for e in found.evidence)
+    store.write("staging", "model_facts", date, facts_rows)
+    store.write("staging", "evidence", date, evidence_rows)
+    return {"models": len(facts_rows), "evidence_rows": len(evidence_rows)}
+
+
+# ---- 5. openness --------------------------------------------------------------------------------------
+
+
+def build_openness(store: Store, date: str) -> dict:
+    facts = store.read("staging", "model_facts", date)
+    rows = [
+        {"snapshot_date": f["snapshot_date"], "hub_id": f["hub_id"], "repo_id": f["repo_id"], **grade(f, gated=f["gated"])}
+        for f in facts.iter_rows(named=True)
+    ]
+    path = store.write("staging", "openness", date, rows)
+    classes = pl.read_parquet(path).group_by("openness_class").len().sort("openness_class")
+    return {"models": len(rows), **dict(classes.iter_rows())}
+
+
+# ---- 6. publish ---------------------------------------------------------------------------------------
+
+
+def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(read_sql("schema.sql"))
+
+
+def publish(store: Store, conn: duckdb.DuckDBPyConnection, date: str) -> dict[str, int]:
+    """Replaces the date in every DuckDB table in one transaction, then writes the date's Parquet snapshot."""
+    ensure_schema(conn)
+    statements = _sql_statements(read_sql("publish_snapshot.sql"))
+    counts: dict[str, int] = {}
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        for table, area in PUBLISHED_FROM.items():
+            params = {"snapshot_date": date, "path": str(store.path(area, table, date))}
+            for statement in statements[table]:
+                conn.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+            counts[table] = conn.execute(
+                f"SELECT count(*) FROM {table} WHERE {'first_seen' if table in TEXT_TABLES else 'snapshot_date'} = ?",
+                [date],
+            ).fetchone()[0]
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    for table, area in PUBLISHED_FROM.items():
+        store.copy(area, "snapshots", table, date)
+    return counts
+
+
+def _sql_statements(text: str) -> dict[str, list[str]]:
+    """publish_snapshot.sql holds one `-- table: NAME` block of statements per table."""
+    blocks: dict[str, list[str]] = {}
+    current = None
+    for part in re.split(r"^-- table: (\w+)\s*$", text, flags=re.MULTILINE)[1:]:
+        if current is None:
+            current = part
+            continue
+        code = "\n".join(line for line in part.splitlines() if not line.lstrip().startswith("--"))
+        blocks[current] = [s.strip() for s in code.split(";") if s.strip()]
+        current = None
+    missing = set(PUBLISHED_FROM) - set(blocks)
+    if missing:
+        raise ValueError(f"publish_snapshot.sql has no block for {sorted(missing)}")
+    return blocks
+
+
+# ---- helpers ------------------------------------------------------------------------------------------
+
+
+def _delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    return {k: after[k] - before[k] for k in after}
+
+
+def _error_rows(errors: list[CrawlError], date: str) -> list[dict[str, Any]]:
+    return [{"snapshot_date": date, **e.__dict__} for e in errors]
+
+
+__all__ = [
+    "DATED_TABLES",
+    "crawl_listing",
+    "crawl_details",
+    "build_raw_snapshot",
+    "build_facts",
+    "build_openness",
+    "publish",
+]

@@ -1,0 +1,52 @@
+"""Table schemas, taken from sql/schema.sql so that DuckDB and every Parquet file agree on one definition."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Iterable
+
+import duckdb
+import polars as pl
+
+from pipeline.paths import read_sql
+
+# Tables holding one partition per snapshot date, in publishing order.
+DATED_TABLES = ("crawl_runs", "crawl_errors", "models_raw", "model_facts", "evidence", "openness")
+# Texts keyed by content hash, stored once.
+TEXT_TABLES = ("cards", "license_texts")
+
+
+@cache
+def table_schema(table: str) -> pl.Schema:
+    """The polars schema of a table as sql/schema.sql declares it."""
+    con = duckdb.connect()
+    try:
+        con.execute(read_sql("schema.sql"))
+        return pl.from_arrow(con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table()).schema
+    finally:
+        con.close()
+
+
+def frame(table: str, rows: Iterable[dict[str, Any]] | pl.DataFrame) -> pl.DataFrame:
+    """Rows as a DataFrame with exactly the table's columns and types (missing columns become null)."""
+    schema = table_schema(table)
+    if isinstance(rows, pl.DataFrame):
+        df = rows
+    else:
+        rows = list(rows)
+        if not rows:
+            return pl.DataFrame(schema=schema)
+        df = pl.DataFrame(rows, infer_schema_length=None)
+    missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in schema.items() if name not in df.columns]
+    if missing:
+        df = df.with_columns(missing)
+    return df.select([_cast(name, df.schema[name], dtype) for name, dtype in schema.items()])
+
+
+def _cast(name: str, current: pl.DataType, target: pl.DataType) -> pl.Expr:
+    # Polars 2 no longer casts text to dates: ISO strings (as in partition keys) are parsed explicitly.
+    if current == pl.String and target == pl.Date:
+        return pl.col(name).str.to_date("%Y-%m-%d")
+    if current == pl.String and isinstance(target, pl.Datetime):
+        return pl.col(name).str.to_datetime(time_unit="us")
+    return pl.col(name).cast(target)

@@ -1,0 +1,144 @@
+-- The analysts' database: one row per (snapshot_date, model) in every per-date table.
+-- Every per-date table is rewritten per snapshot date (delete the date, then insert), so running a date
+-- twice gives the same rows. Texts (cards, license_texts) are keyed by content hash and stored once.
+
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    snapshot_date     DATE PRIMARY KEY,
+    run_id            VARCHAR,
+    source            VARCHAR NOT NULL,      -- Hub endpoint crawled (no credentials)
+    scope             VARCHAR NOT NULL,      -- JSON: repo_ids, authors, search, pipeline_tag, sort, limit
+    started_at        TIMESTAMP NOT NULL,
+    finished_at       TIMESTAMP NOT NULL,
+    models_listed     BIGINT NOT NULL,
+    details_fetched   BIGINT NOT NULL,       -- repos whose sha changed: README, refs, LICENSE fetched
+    details_carried   BIGINT NOT NULL,       -- repos unchanged since the previous snapshot: details carried forward
+    details_failed    BIGINT NOT NULL,       -- repos whose details could not be fetched after retries
+    requests          BIGINT NOT NULL,       -- HTTP requests sent, retries included
+    retries           BIGINT NOT NULL,       -- requests repeated after a 429, a 5xx or a dropped connection
+    errors            BIGINT NOT NULL,       -- rows in crawl_errors for this date
+    status            VARCHAR NOT NULL,      -- ok | partial (some repos failed)
+    pipeline_version  VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS crawl_errors (
+    snapshot_date  DATE NOT NULL,
+    repo_id        VARCHAR NOT NULL,
+    hub_id         VARCHAR,
+    stage          VARCHAR NOT NULL,         -- listing | model_info | readme | refs | license
+    error_kind     VARCHAR NOT NULL,         -- exception class, e.g. HfHubHTTPError
+    message        VARCHAR NOT NULL,
+    attempts       INTEGER NOT NULL,         -- our attempts; hf_hub_download's own retries come on top
+    transient      BOOLEAN NOT NULL          -- true: 429/5xx/network after every retry; false: missing or gated
+);
+
+CREATE TABLE IF NOT EXISTS models_raw (
+    snapshot_date      DATE NOT NULL,
+    hub_id             VARCHAR NOT NULL,     -- the Hub's stable _id: survives renames
+    repo_id            VARCHAR NOT NULL,
+    requested_id       VARCHAR NOT NULL,     -- the id the scope asked for (differs after a rename)
+    author             VARCHAR,
+    sha                VARCHAR,
+    created_at         TIMESTAMP,
+    last_modified      TIMESTAMP,
+    gated              VARCHAR NOT NULL,     -- no | auto | manual
+    private            BOOLEAN NOT NULL,
+    disabled           BOOLEAN NOT NULL,
+    downloads          BIGINT,
+    likes              BIGINT,
+    pipeline_tag       VARCHAR,
+    library_name       VARCHAR,
+    tags               VARCHAR[],
+    card_data          VARCHAR,              -- JSON of the Hub's parsed front matter
+    siblings           VARCHAR[],            -- file names at sha
+    branches           VARCHAR[],            -- branch names other than main
+    git_tags           VARCHAR[],
+    readme_hash        VARCHAR,              -- sha256 of README.md bytes; key into cards
+    license_file       VARCHAR,              -- path of the LICENSE-like file read, if any
+    license_text_hash  VARCHAR,              -- key into license_texts
+    details_status     VARCHAR NOT NULL,     -- fetched | carried | failed
+    details_date       DATE,                 -- snapshot date the details were fetched on
+    listed_at          TIMESTAMP NOT NULL,
+    PRIMARY KEY (snapshot_date, hub_id)
+);
+
+CREATE TABLE IF NOT EXISTS cards (
+    content_hash  VARCHAR PRIMARY KEY,       -- sha256 of the README bytes
+    first_seen    DATE NOT NULL,
+    byte_length   BIGINT NOT NULL,
+    text          VARCHAR NOT NULL           -- decoded as UTF-8, undecodable bytes replaced
+);
+
+CREATE TABLE IF NOT EXISTS license_texts (
+    content_hash  VARCHAR PRIMARY KEY,
+    first_seen    DATE NOT NULL,
+    byte_length   BIGINT NOT NULL,
+    text          VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS model_facts (
+    snapshot_date            DATE NOT NULL,
+    hub_id                   VARCHAR NOT NULL,
+    repo_id                  VARCHAR NOT NULL,
+    license_declared         VARCHAR,        -- JSON of the license value(s) as written
+    license_id               VARCHAR,        -- normalised Hub license id; NULL when none is declared
+    license_name             VARCHAR,        -- license_name for `other`
+    license_link             VARCHAR,
+    license_spdx             VARCHAR,
+    license_family           VARCHAR NOT NULL,
+    license_osi_approved     BOOLEAN,
+    license_commercial_use   BOOLEAN,
+    license_use_restrictions BOOLEAN,
+    license_source           VARCHAR NOT NULL,  -- card_metadata | tags | license_file | readme | none
+    license_conflict         BOOLEAN NOT NULL,
+    code_links               STRUCT(url VARCHAR, host VARCHAR, repo VARCHAR, role VARCHAR)[],
+    training_code            BOOLEAN NOT NULL,
+    datasets                 STRUCT(name VARCHAR, hub_id VARCHAR, source VARCHAR)[],
+    data_disclosure          VARCHAR NOT NULL,  -- none | named | described
+    checkpoint_branches      INTEGER NOT NULL,
+    checkpoint_pattern       VARCHAR,
+    checkpoint_files         INTEGER NOT NULL,
+    checkpoint_mentioned     BOOLEAN NOT NULL,
+    checkpoints              VARCHAR NOT NULL,  -- published | mentioned | none
+    papers                   VARCHAR[],
+    base_models              VARCHAR[],
+    base_model_relation      VARCHAR,
+    gated                    VARCHAR NOT NULL,
+    has_card                 BOOLEAN NOT NULL,
+    card_bytes               BIGINT NOT NULL,
+    card_sections            VARCHAR[],
+    parse_problems           VARCHAR[],
+    extractor_version        VARCHAR NOT NULL,
+    PRIMARY KEY (snapshot_date, hub_id)
+);
+
+CREATE TABLE IF NOT EXISTS evidence (
+    snapshot_date  DATE NOT NULL,
+    hub_id         VARCHAR NOT NULL,
+    repo_id        VARCHAR NOT NULL,
+    dimension      VARCHAR NOT NULL,          -- license | training_code | code | datasets | data_composition | checkpoints | paper | base_model | access | model_card
+    source_kind    VARCHAR NOT NULL,          -- card_metadata | readme | tags | branch | file | license_file | listing
+    location       VARCHAR NOT NULL,          -- metadata key, README line, branch or file name
+    snippet        VARCHAR NOT NULL,          -- at most 300 characters
+    url            VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS openness (
+    snapshot_date     DATE NOT NULL,
+    hub_id            VARCHAR NOT NULL,
+    repo_id           VARCHAR NOT NULL,
+    weights           VARCHAR NOT NULL,       -- open | partial | closed | unknown (every grade column)
+    license           VARCHAR NOT NULL,
+    training_code     VARCHAR NOT NULL,
+    training_data     VARCHAR NOT NULL,
+    data_composition  VARCHAR NOT NULL,
+    checkpoints       VARCHAR NOT NULL,
+    paper             VARCHAR NOT NULL,
+    model_card        VARCHAR NOT NULL,
+    access            VARCHAR NOT NULL,
+    openness_class    VARCHAR NOT NULL,       -- osaid_candidate | open_weights_permissive | open_weights_restricted | gated_or_closed
+    osaid_candidate   BOOLEAN NOT NULL,
+    mof_class         VARCHAR NOT NULL,       -- I | II | III | none
+    eosai_score       DOUBLE NOT NULL,        -- mean over dimensions, open = 1, partial = 0.5
+    rubric_version    VARCHAR NOT NULL,
+    PRIMARY KEY (snapshot_date, hub_id)
+);
