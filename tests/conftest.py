@@ -28,3 +28,12 @@ def isolated_hf_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     """A throwaway HF_HOME per test, with telemetry off, so no test touches the user's cache or token."""
     monkeypatch.setenv("HF_HOME", str(tmp_path_factory.mktemp("hf-home")))
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+@pytest.fixture(scope="session")
+def recorded_world(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The recorded Hub (../shared/data/hub-recorded) as a replay world, built once per test session."""
+    from pipeline.hub.recorded import load_recorded
+    from pipeline.hub.world import World
+
+    return World(load_recorded(shared_data / "hub-recorded", tmp_path_factory.mktemp("recorded-world")))

@@ -1,0 +1,297 @@
+"""The `openness` command: run a snapshot, run the offline demo, serve or generate replay hubs."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+PUBLIC_HUB = "https://huggingface.co"
+
+
+class UserError(Exception):
+    """A mistake in how the command was called: reported in one line, without a traceback."""
+
+
+def _date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="openness",
+        description="Openness observatory: a longitudinal dataset of how open Hugging Face models really are.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="crawl, grade, check and publish one snapshot date")
+    run.add_argument("--date", type=_date, default=dt.datetime.now(dt.timezone.utc).date().isoformat(),
+                     help="snapshot date (default: today, UTC)")
+    run.add_argument("--endpoint", default=os.environ.get("OPENNESS_HUB_ENDPOINT", PUBLIC_HUB),
+                     help="Hub endpoint, e.g. a replay hub http://127.0.0.1:8000 (default: the public Hub); "
+                     "{snapshot_date} in it is replaced by --date")
+    run.add_argument("--home", default=os.environ.get("OPENNESS_HOME", "data"),
+                     help="folder for raw data, snapshots and observatory.duckdb (default: ./data)")
+    run.add_argument("--repo", action="append", default=[], metavar="ID", help="crawl this repo id (repeatable)")
+    run.add_argument("--author", action="append", default=[], help="only repos of this author (repeatable)")
+    run.add_argument("--search", help="only repo ids containing this text")
+    run.add_argument("--pipeline-tag", help="only models with this task, e.g. text-generation")
+    run.add_argument("--sort", default="downloads",
+                     choices=["downloads", "likes", "created_at", "last_modified", "trending_score"])
+    limit = run.add_mutually_exclusive_group()
+    limit.add_argument("--limit", type=_positive, default=100, help="top N after sorting (default: 100)")
+    limit.add_argument("--all", action="store_true", help="every repo that matches, no limit")
+    run.add_argument("--workers", type=_positive, default=4, help="parallel detail fetches (default: 4)")
+
+    demo = sub.add_parser("demo", help="generate a synthetic hub, serve it on loopback, crawl every day, summarise")
+    demo.add_argument("--home", default="demo", help="folder for the demo world and its outputs (default: ./demo)")
+    demo.add_argument("--models", type=_positive, default=1000, help="fictional models on the first day (default 1000)")
+    demo.add_argument("--days", type=_positive, default=5, help="days of history to crawl (default 5)")
+    demo.add_argument("--seed", type=int, default=7)
+
+    hub = sub.add_parser("hub", help="replay hubs: serve, generate, import recorded data")
+    hub_sub = hub.add_subparsers(dest="hub_command", required=True, metavar="HUB_COMMAND")
+    serve = hub_sub.add_parser("serve", help="serve a world folder on 127.0.0.1 with the Hub's routes")
+    serve.add_argument("folder", type=Path, help="a world folder, or ../shared/data/hub-recorded")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port; default 8000)")
+    serve.add_argument("--as-of", type=_date, help="date served without an /as-of/ prefix (default: the world's last)")
+    serve.add_argument("--faults", help='fault injection, e.g. "429=0.1,5xx=0.02,cut=0.01,seed=7"')
+    synth = hub_sub.add_parser("synth", help="generate a synthetic world of fictional models")
+    synth.add_argument("folder", type=Path)
+    synth.add_argument("--models", type=_positive, required=True)
+    synth.add_argument("--days", type=_positive, default=1)
+    synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument("--start", type=_date, default="2026-01-01", help="first date of the world (default 2026-01-01)")
+    imp = hub_sub.add_parser("import-recorded", help="build a world from the recorded Hub data")
+    imp.add_argument("out", type=Path)
+    imp.add_argument("--source", type=Path, default=Path("../shared/data/hub-recorded"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _configure_logging()
+    try:
+        if args.command == "run":
+            return command_run(args)
+        if args.command == "demo":
+            return command_demo(args)
+        if args.hub_command == "serve":
+            return command_serve(args)
+        if args.hub_command == "synth":
+            return command_synth(args)
+        return command_import(args)
+    except UserError as error:
+        print(f"openness: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("openness: interrupted", file=sys.stderr)
+        return 130
+
+
+def _configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    progress = logging.getLogger("openness.progress")
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+    # huggingface_hub warns about every card whose model-index it cannot parse; the crawl records cards as they are.
+    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
+
+
+# ---- run ----------------------------------------------------------------------------------------------
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from pipeline.defs.resources import HubResource
+    from pipeline.runner import run_snapshot
+
+    _check_endpoint(args.endpoint)
+    hub = HubResource(
+        endpoint=args.endpoint,
+        repo_ids=args.repo,
+        authors=args.author,
+        search=args.search,
+        pipeline_tag=args.pipeline_tag,
+        sort=args.sort,
+        limit=None if args.all else args.limit,
+        detail_workers=args.workers,
+    )
+    try:
+        hub.scope()
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    outcome = run_snapshot(args.date, home=args.home, hub=hub)
+    _report_outcome(outcome, Path(args.home))
+    return 0 if outcome.published else 1
+
+
+def _check_endpoint(endpoint: str) -> None:
+    if not endpoint.startswith(("http://", "https://")):
+        raise UserError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
+
+
+def _report_outcome(outcome, home: Path) -> None:
+    import duckdb
+
+    if outcome.published:
+        with duckdb.connect(str(home / "observatory.duckdb"), read_only=True) as conn:
+            run = conn.execute(
+                "SELECT models_listed, details_fetched, details_carried, details_failed, requests, retries, status "
+                "FROM crawl_runs WHERE snapshot_date = ?",
+                [outcome.date],
+            ).fetchone()
+        listed, fetched, carried, failed, requests, retries, status = run
+        print(
+            f"{outcome.date}: published {listed:,} models ({fetched:,} fetched, {carried:,} unchanged, "
+            f"{failed:,} failed; {requests:,} requests, {retries:,} retries; status {status})"
+        )
+        return
+    print(f"{outcome.date}: NOT published", file=sys.stderr)
+    for check in outcome.failed_checks:
+        print(f"  check {check['check']} failed on {check['asset']}:", file=sys.stderr)
+        for failure in check["failures"]:
+            print(
+                f"    {failure['expectation']}({failure.get('column') or ''}): "
+                f"{failure.get('unexpected_count')} unexpected, e.g. {failure.get('sample')}",
+                file=sys.stderr,
+            )
+    for error in outcome.errors:
+        print(f"  error: {error}", file=sys.stderr)
+
+
+# ---- demo ---------------------------------------------------------------------------------------------
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipeline.defs.resources import HubResource
+    from pipeline.hub.replay import ReplayHub
+    from pipeline.hub.synth import generate_world
+    from pipeline.hub.world import World
+    from pipeline.runner import run_snapshot
+
+    home = Path(args.home).resolve()
+    world_dir = home / "world"
+    started = time.monotonic()
+    print(f"Generating a synthetic hub: {args.models:,} fictional models over {args.days} days (seed {args.seed})")
+    generate_world(world_dir, models=args.models, days=args.days, seed=args.seed)
+    world = World(world_dir)
+    outcomes = []
+    with ReplayHub(world) as hub:  # serves on a free loopback port until the block ends
+        url = hub.url
+        print(f"Replay hub serving on {url}")
+        for date in world.dates:
+            resource = HubResource(endpoint=f"{url}/as-of/{{snapshot_date}}", limit=None, detail_workers=4,
+                                   backoff_base_seconds=0.2)
+            outcome = run_snapshot(date, home=home, hub=resource)
+            _report_outcome(outcome, home)
+            outcomes.append(outcome)
+    if not all(o.published for o in outcomes):
+        print("demo: some dates were not published (see above)", file=sys.stderr)
+        return 1
+    with duckdb.connect(str(home / "observatory.duckdb"), read_only=True) as conn:
+        print_demo_summary(conn, world.dates[-1])
+    print(f"\nDuckDB file:        {home / 'observatory.duckdb'}")
+    print(f"Parquet snapshots:  {home / 'snapshots'}/<table>/snapshot_date=YYYY-MM-DD/")
+    print(f"Replay world:       {world_dir}")
+    print(f"Done in {time.monotonic() - started:.0f} s.")
+    return 0
+
+
+def print_demo_summary(conn, last_date: str) -> None:
+    from pipeline.paths import read_sql
+
+    print(f"\nModels per openness class on {last_date}:")
+    rows = conn.execute(
+        "SELECT openness_class, count(*) AS models, round(avg(eosai_score), 2) AS mean_score "
+        "FROM openness WHERE snapshot_date = ? GROUP BY 1 ORDER BY models DESC",
+        [last_date],
+    ).fetchall()
+    for cls, models, score in rows:
+        print(f"  {cls:<26} {models:>6,}   mean EOSAI-style score {score}")
+    changes = conn.execute(f"SELECT change, count(*) FROM ({read_sql('changes.sql')}) GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    print("\nChanges seen between consecutive days:")
+    if not changes:
+        print("  none")
+    for change, count in changes:
+        print(f"  {change:<26} {count:>6,}")
+
+
+# ---- hub ----------------------------------------------------------------------------------------------
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    from pipeline.hub.recorded import ensure_world
+    from pipeline.hub.replay import FaultSpec, ReplayHub
+    from pipeline.hub.world import WorldError
+
+    try:
+        faults = FaultSpec.parse(args.faults) if args.faults else None
+    except ValueError as error:
+        raise UserError(f"--faults: {error}") from None
+    if not args.folder.exists():
+        raise UserError(f"{args.folder} does not exist")
+    try:
+        world = ensure_world(args.folder)
+    except WorldError as error:
+        raise UserError(str(error)) from None
+    hub = ReplayHub(world, as_of=args.as_of, faults=faults)
+    try:
+        url = hub.start(args.port)
+    except OSError as error:
+        raise UserError(f"cannot listen on 127.0.0.1:{args.port}: {error.strerror or error}") from None
+    print(f"Replay hub on {url} (dates {', '.join(world.dates)}; time travel: {url}/as-of/YYYY-MM-DD)")
+    print("Press Ctrl+C to stop.")
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        hub.stop()
+
+
+def command_synth(args: argparse.Namespace) -> int:
+    from pipeline.hub.synth import generate_world
+
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r  {done:,}/{total:,} models", end="", file=sys.stderr, flush=True)
+
+    summary = generate_world(args.folder, models=args.models, days=args.days, seed=args.seed,
+                             start_date=args.start, progress=progress)
+    print(file=sys.stderr)
+    print(f"Wrote {args.folder} in {time.monotonic() - started:.1f} s: " +
+          ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in summary.items()))
+    return 0
+
+
+def command_import(args: argparse.Namespace) -> int:
+    from pipeline.hub.recorded import load_recorded
+
+    if not (args.source / "model_info").is_dir():
+        raise UserError(f"{args.source} does not look like the recorded Hub data (no model_info/ folder)")
+    out = load_recorded(args.source, args.out)
+    print(f"Wrote the recorded world to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

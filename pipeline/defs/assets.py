@@ -1,0 +1,111 @@
+"""The snapshot assets, one partition per crawl date. Logic lives in pipeline.snapshot; this is wiring."""
+
+
+import logging
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipeline import snapshot
+from pipeline.defs.partitions import snapshot_dates
+from pipeline.defs.resources import HubResource, StoreResource
+
+# Progress also goes to this logger, which the `openness` CLI prints; the Dagster UI shows context.log.
+progress_log = logging.getLogger("openness.progress")
+
+
+def _progress(context: dg.AssetExecutionContext):
+    def report(message: str) -> None:
+        context.log.info(message)
+        progress_log.info("%s %s", context.partition_key, message)
+
+    return report
+
+
+@dg.asset(
+    partitions_def=snapshot_dates,
+    group_name="crawl",
+    kinds={"huggingface", "parquet"},
+    pool="hub",
+    description="One listing sweep of the crawl scope (list_models with expand): ids, sha, tags, cardData, files.",
+)
+def hub_listing(context: dg.AssetExecutionContext, hub: HubResource, store: StoreResource) -> dg.MaterializeResult:
+    date, files = context.partition_key, store.store()
+    client = hub.client(date, files.hf_cache)
+    stats = snapshot.crawl_listing(files, client, hub.scope(), date, run_id=context.run.run_id, progress=_progress(context))
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": stats["models_listed"], "requests": stats["requests"],
+                  "retries": stats["retries"], "errors": stats["errors"], "source": stats["source"]}
+    )
+
+
+@dg.asset(
+    deps=[hub_listing],
+    partitions_def=snapshot_dates,
+    group_name="crawl",
+    kinds={"huggingface", "parquet"},
+    pool="hub",
+    description="README (resolve route), branches and LICENSE, fetched only for repos whose sha changed since the "
+    "previous snapshot. Retries 429/5xx with backoff; a repo that still fails is recorded, not dropped.",
+)
+def hub_details(context: dg.AssetExecutionContext, hub: HubResource, store: StoreResource) -> dg.MaterializeResult:
+    date, files = context.partition_key, store.store()
+    client = hub.client(date, files.hf_cache)
+    stats = snapshot.crawl_details(files, client, date, progress=_progress(context))
+    return dg.MaterializeResult(metadata={k: v for k, v in stats.items() if isinstance(v, int)})
+
+
+@dg.asset(
+    deps=[hub_details],
+    partitions_def=snapshot_dates,
+    group_name="crawl",
+    kinds={"polars", "parquet"},
+    description="models_raw: the listing with details fetched today or carried forward; plus crawl_runs, "
+    "crawl_errors and the texts first seen today (cards, license_texts).",
+)
+def models_raw(context: dg.AssetExecutionContext, store: StoreResource) -> dg.MaterializeResult:
+    run = snapshot.build_raw_snapshot(store.store(), context.partition_key)
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": run["models_listed"], **{k: v for k, v in run.items() if isinstance(v, int)},
+                  "status": run["status"]}
+    )
+
+
+@dg.asset(
+    deps=[models_raw],
+    partitions_def=snapshot_dates,
+    group_name="facts",
+    kinds={"polars", "parquet"},
+    description="model_facts and evidence: license, code links, datasets, data composition, checkpoints, papers, "
+    "base model and gating per model, each fact backed by evidence rows.",
+)
+def model_facts(context: dg.AssetExecutionContext, store: StoreResource) -> dg.MaterializeResult:
+    stats = snapshot.build_facts(store.store(), context.partition_key)
+    return dg.MaterializeResult(metadata={"dagster/row_count": stats["models"], "evidence_rows": stats["evidence_rows"]})
+
+
+@dg.asset(
+    deps=[model_facts],
+    partitions_def=snapshot_dates,
+    group_name="facts",
+    kinds={"polars", "parquet"},
+    description="Openness grades per dimension and class per model, with the rubric version (docs/rubric.md).",
+)
+def openness(context: dg.AssetExecutionContext, store: StoreResource) -> dg.MaterializeResult:
+    stats = snapshot.build_openness(store.store(), context.partition_key)
+    return dg.MaterializeResult(metadata={"dagster/row_count": stats.pop("models"), **stats})
+
+
+@dg.asset(
+    deps=[models_raw, model_facts, openness],
+    partitions_def=snapshot_dates,
+    group_name="publish",
+    kinds={"duckdb", "parquet"},
+    pool="duckdb_writer",
+    description="Publishes the date once every check passed: replaces the date in the DuckDB tables in one "
+    "transaction and writes the Parquet snapshot (snapshots/<table>/snapshot_date=YYYY-MM-DD/).",
+)
+def published_snapshot(context: dg.AssetExecutionContext, store: StoreResource, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    with duckdb.get_connection() as conn:
+        counts = snapshot.publish(store.store(), conn, context.partition_key)
+    return dg.MaterializeResult(metadata={f"rows_{table}": n for table, n in counts.items()})
