@@ -111,8 +111,11 @@ def _configure_logging() -> None:
     progress.addHandler(handler)
     progress.setLevel(logging.INFO)
     progress.propagate = False
-    # huggingface_hub warns about every card whose model-index it cannot parse; the crawl records cards as they are.
-    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
+    # huggingface_hub warns about every card whose model-index it cannot parse, and about each retry; the crawl
+    # records cards as they are and counts retries in crawl_runs. (Its own setup would undo a plain setLevel.)
+    from huggingface_hub.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
 
 
 # ---- run ----------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from pipeline.defs import assets as asset_defs
 from pipeline.defs import checks as check_defs
 from pipeline.defs.resources import HubResource, build_resources
 
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Failures are reported from the run result (RunOutcome), once, without stack traces.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass

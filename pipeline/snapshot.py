@@ -91,6 +91,7 @@ def crawl_listing(
     """One sweep of the listing for the scope, streamed into raw/listing."""
     started = _now()
     before = client.request_counts()
+    progress(f"listing: sweeping {client.endpoint} ({scope.to_json()})")
     tick = every(PROGRESS_SECONDS, progress)
     result = client.list_scope(scope, progress=lambda n: tick(f"listing: {n:,} models so far"))
     progress(f"listing: {len(result.rows):,} models in scope")
@@ -130,9 +131,9 @@ def repos_needing_details(listing: pl.DataFrame, previous: pl.DataFrame) -> pl.D
     )
     joined = listing.join(prev, on="hub_id", how="left")
     changed = (
-        pl.col("prev_sha").is_null()
-        | (pl.col("sha") != pl.col("prev_sha"))
-        | (pl.col("last_modified") != pl.col("prev_modified")).fill_null(True)
+        pl.col("prev_status").is_null()  # new in scope
+        | pl.col("sha").ne_missing(pl.col("prev_sha"))
+        | pl.col("last_modified").ne_missing(pl.col("prev_modified"))
         | (pl.col("prev_status") == "failed")
     )
     return joined.filter(changed).select(listing.columns)

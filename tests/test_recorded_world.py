@@ -5,8 +5,8 @@ import json
 import pytest
 import yaml
 
-from pipeline.hub.recorded import DATES, PYTHIA_BRANCHES, derived_hub_id, ensure_world, load_recorded
-from pipeline.hub.world import World, git_blob_id, lfs_pointer
+from pipeline.hub.recorded import DATES, PYTHIA_BRANCHES, derived_hub_id, ensure_world
+from pipeline.hub.world import git_blob_id, lfs_pointer
 
 MISTRAL = "mistralai/Mistral-7B-v0.1"
 
@@ -17,8 +17,8 @@ def recorded(shared_data):
 
 
 @pytest.fixture(scope="module")
-def world(recorded, tmp_path_factory):
-    return World(load_recorded(recorded, tmp_path_factory.mktemp("recorded-world")))
+def world(recorded_world):
+    return recorded_world
 
 
 def head(world, repo_id, as_of=None):

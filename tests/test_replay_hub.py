@@ -15,7 +15,6 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
-from pipeline.hub.recorded import load_recorded
 from pipeline.hub.replay import FaultSpec, ReplayHub
 from pipeline.hub.world import Revision, World, WorldWriter
 
@@ -31,8 +30,8 @@ def recorded(shared_data):
 
 
 @pytest.fixture(scope="module")
-def world(recorded, tmp_path_factory):
-    return World(load_recorded(recorded, tmp_path_factory.mktemp("recorded-world")))
+def world(recorded_world):
+    return recorded_world
 
 
 @pytest.fixture(scope="module")
