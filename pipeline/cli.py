@@ -281,8 +281,12 @@ def command_synth(args: argparse.Namespace) -> int:
     summary = generate_world(args.folder, models=args.models, days=args.days, seed=args.seed,
                              start_date=args.start, progress=progress)
     print(file=sys.stderr)
-    print(f"Wrote {args.folder} in {time.monotonic() - started:.1f} s: " +
-          ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in summary.items()))
+    changes = ", ".join(f"{kind} {n:,}" for kind, n in sorted(summary["changes"].items())) or "none"
+    print(
+        f"Wrote {args.folder} in {time.monotonic() - started:.1f} s: {summary['repos']:,} repos, "
+        f"{summary['revisions']:,} revisions, {summary['blobs']:,} distinct files, "
+        f"dates {summary['dates'][0]}..{summary['dates'][-1]}; changes: {changes}"
+    )
     return 0
 
 
