@@ -80,6 +80,24 @@ def build_parser() -> argparse.ArgumentParser:
     imp = hub_sub.add_parser("import-recorded", help="build a world from the recorded Hub data")
     imp.add_argument("out", type=Path)
     imp.add_argument("--source", type=Path, default=Path("../shared/data/hub-recorded"))
+
+    ext = sub.add_parser("extract", help="extract facts from a folder of README files or a Parquet card dump")
+    ext.add_argument("source", type=Path,
+                     help="folder of README files (org__name.md or org__name.README.md), or a Parquet card dump "
+                     "in the librarian-bots layout (a file, or a folder of shards)")
+    ext.add_argument("--out", type=Path, required=True,
+                     help="model_facts rows to write (FILE.parquet); evidence goes to FILE.evidence.parquet")
+    ext.add_argument("--limit", type=_positive, help="stop after N cards")
+
+    ev = sub.add_parser("eval", help="score extraction against hand labels (and the Hub's curated license lists)")
+    ev.add_argument("--labels", type=Path, help="labels_fixture.jsonl (default: ../shared/data/ground-truth/)")
+    ev.add_argument("--peatmoss", type=Path,
+                    help="PeaTMOSS ground truth (default: ../shared/data/ground-truth/peatmoss/Accurate_Pipeline__groundTruth.json)")
+    ev.add_argument("--cards", type=Path, action="append", default=[], metavar="DIR",
+                    help="a folder of README files (org__name.md) searched before the recorded cards (repeatable)")
+    ev.add_argument("--licenses", action="store_true",
+                    help="also score license normalisation on the Hub's curated license:other / no-license lists")
+    ev.add_argument("--json", type=Path, metavar="OUT", help="write every figure as JSON to OUT")
     return parser
 
 
@@ -91,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_run(args)
         if args.command == "demo":
             return command_demo(args)
+        if args.command == "extract":
+            return command_extract(args)
+        if args.command == "eval":
+            return command_eval(args)
         if args.hub_command == "serve":
             return command_serve(args)
         if args.hub_command == "synth":
@@ -284,7 +306,8 @@ def command_synth(args: argparse.Namespace) -> int:
     changes = ", ".join(f"{kind} {n:,}" for kind, n in sorted(summary["changes"].items())) or "none"
     print(
         f"Wrote {args.folder} in {time.monotonic() - started:.1f} s: {summary['repos']:,} repos, "
-        f"{summary['revisions']:,} revisions, {summary['blobs']:,} distinct files, "
+        f"{summary['revisions']:,} revisions, {summary['dataset_repos']:,} dataset repos, "
+        f"{summary['blobs']:,} distinct files, "
         f"dates {summary['dates'][0]}..{summary['dates'][-1]}; changes: {changes}"
     )
     return 0
@@ -297,6 +320,66 @@ def command_import(args: argparse.Namespace) -> int:
         raise UserError(f"{args.source} does not look like the recorded Hub data (no model_info/ folder)")
     out = load_recorded(args.source, args.out)
     print(f"Wrote the recorded world to {out}")
+    return 0
+
+
+# ---- extract and eval ---------------------------------------------------------------------------------
+
+
+def command_extract(args: argparse.Namespace) -> int:
+    from pipeline.corpus import CorpusError, extract_corpus
+
+    if args.source.exists() and args.out.resolve() == args.source.resolve():
+        raise UserError(f"--out {args.out} would overwrite the corpus it reads")
+    started = time.monotonic()
+    progress_shown = False
+
+    def progress(done: int) -> None:
+        nonlocal progress_shown
+        progress_shown = True
+        rate = done / max(time.monotonic() - started, 1e-9)
+        print(f"\r  {done:,} cards ({rate:,.0f} cards/s)", end="", file=sys.stderr, flush=True)
+
+    try:
+        summary = extract_corpus(args.source, args.out, limit=args.limit, progress=progress)
+    except CorpusError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"{error.filename or args.out}: {error.strerror or error}") from None
+    if progress_shown:
+        print(file=sys.stderr)
+    print(
+        f"Extracted {summary['cards']:,} cards in {summary['seconds']:.1f} s ({summary['cards_per_second']:,.0f} "
+        f"cards/s), {summary['with_parse_problems']:,} with parse problems -> {summary['out']} "
+        f"(+ {summary['evidence_rows']:,} evidence rows in {summary['evidence_out']})"
+    )
+    return 0
+
+
+def command_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline import evaluation
+
+    labels = args.labels or evaluation.LABELS
+    peatmoss = args.peatmoss or evaluation.PEATMOSS
+    needed = [("--labels", labels), ("--peatmoss", peatmoss)]
+    needed += [("--licenses", path) for path in evaluation.LICENSE_LISTS.values()] if args.licenses else []
+    for option, path in needed:
+        if not path.is_file():
+            raise UserError(f"{option}: {path} does not exist (the shared data belongs in ../shared/data)")
+    for folder in args.cards:
+        if not folder.is_dir():
+            raise UserError(f"--cards: {folder} is not a folder")
+    try:
+        report = evaluation.evaluate(labels, peatmoss, args.cards, licenses=args.licenses)
+    except (ValueError, KeyError, AttributeError) as error:  # json.JSONDecodeError is a ValueError
+        raise UserError(f"cannot read the labels: {type(error).__name__}: {error}") from None
+    print(evaluation.format_report(report))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"\nWrote {args.json}")
     return 0
 
 

@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 
 from pipeline.extract.facts import extract
+from pipeline.extract.licenses import is_open_license, least_open, normalise_license_id
 from pipeline.extract.model import ModelInput
 from pipeline.hub.client import CrawlError, CrawlScope, HubClient
 from pipeline.openness.rubric import grade
@@ -53,6 +54,7 @@ PUBLISHED_FROM = {
     "crawl_runs": "raw",
     "crawl_errors": "raw",
     "models_raw": "raw",
+    "datasets_raw": "raw",
     "cards": "raw",
     "license_texts": "raw",
     "model_facts": "staging",
@@ -227,6 +229,93 @@ def _texts_first_seen(store: Store, table: str, texts: dict[str, bytes], date: s
     ]
 
 
+# ---- 2b. named datasets -------------------------------------------------------------------------------
+
+HUB_DATASET_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[\w.-]{1,96})?$")
+DATASET_COLUMNS = ("hub_id", "status", "license_declared", "license_id", "open", "gated", "details_date")
+
+
+def named_datasets(card_data: str | None, tags: list[str] | None) -> list[str]:
+    """Hub dataset ids a model names: its front matter's `datasets` and its `dataset:` tags."""
+    names: list[str] = []
+    data = json.loads(card_data) if card_data else {}
+    value = data.get("datasets") if isinstance(data, dict) else None
+    for item in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+        if isinstance(item, str):
+            names.append(item.strip())
+    names += [t.split(":", 1)[1].strip() for t in tags or [] if isinstance(t, str) and t.startswith("dataset:")]
+    return list(dict.fromkeys(n for n in names if HUB_DATASET_ID.match(n)))
+
+
+def dataset_license(license_declared: str | None) -> str | None:
+    """The normalised license of a dataset card's `license` value (a list is as open as its least open member)."""
+    if not license_declared:
+        return None
+    value = json.loads(license_declared)
+    values = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+    ids = [normalise_license_id(v) or "other" for v in values]
+    return least_open(ids) if ids else None
+
+
+def crawl_datasets(
+    store: Store, client: HubClient, date: str, *, refresh_days: int = 30, progress: Progress = _quiet
+) -> dict:
+    """The Hub datasets that models name, each looked up once and then carried for `refresh_days`."""
+    listing = store.read("raw", "listing", date)
+    named: dict[str, int] = {}
+    for card_data, tags in listing.select("card_data", "tags").iter_rows():
+        for dataset_id in named_datasets(card_data, tags):
+            named[dataset_id] = named.get(dataset_id, 0) + 1
+    previous = store.read_or_empty("raw", "datasets_raw", store.previous_date("raw", "datasets_raw", date))
+    known = {row["dataset_id"]: row for row in previous.iter_rows(named=True)}
+    oldest_kept = dt.date.fromisoformat(date) - dt.timedelta(days=refresh_days)
+    todo = [
+        d for d in named
+        if d not in known or known[d]["status"] == "failed" or known[d]["details_date"] < oldest_kept
+    ]
+    progress(f"datasets: {len(named):,} named, {len(todo):,} to look up")
+    before = client.request_counts()
+    tick = every(PROGRESS_SECONDS, progress)
+    fetched = client.fetch_dataset_infos(
+        todo, progress=lambda done, total, failed: tick(f"datasets: {done:,}/{total:,} ({failed} failed)", done == total)
+    )
+    counts = _delta(before, client.request_counts())
+    rows, errors = [], []
+    today = dt.date.fromisoformat(date)
+    for dataset_id, models in named.items():
+        if dataset_id in fetched:
+            info = fetched[dataset_id]
+            if info.error is not None:
+                errors.append(info.error)
+            license_id = dataset_license(info.license_declared)
+            row = {
+                "hub_id": info.hub_id, "status": info.status, "license_declared": info.license_declared,
+                "license_id": license_id, "open": dataset_open(info.status, license_id), "gated": info.gated,
+                "details_date": today,
+            }
+        else:
+            row = {c: known[dataset_id][c] for c in DATASET_COLUMNS}
+            row["status"] = "carried" if row["status"] in ("fetched", "carried") else row["status"]
+        rows.append({"snapshot_date": today, "dataset_id": dataset_id, "models": models, **row})
+    store.write("raw", "datasets_raw", date, rows)
+    store.write_frame("raw", "dataset_errors", date, frame("crawl_errors", _error_rows(errors, date)))
+    stats = {
+        "datasets_fetched": sum(1 for i in fetched.values() if i.status != "failed"),
+        "datasets_carried": len(named) - len(todo),
+        "requests": counts["requests"],
+        "retries": counts["retries"],
+        "errors": len(errors),
+    }
+    store.write_json("raw", "dataset_stats", date, stats)
+    return stats
+
+
+def dataset_open(status: str, license_id: str | None) -> bool | None:
+    if status != "fetched":
+        return None
+    return is_open_license(license_id) if license_id else False
+
+
 # ---- 3. raw snapshot ----------------------------------------------------------------------------------
 
 
@@ -263,7 +352,10 @@ def build_raw_snapshot(store: Store, date: str) -> dict:
 
     listing_stats = store.read_json("raw", "listing_stats", date)
     details_stats = store.read_json("raw", "details_stats", date)
-    errors = pl.concat([store.read("raw", "listing_errors", date), store.read("raw", "details_errors", date)])
+    dataset_stats = store.read_json("raw", "dataset_stats", date)
+    errors = pl.concat(
+        [store.read_or_empty("raw", table, date) for table in ("listing_errors", "details_errors", "dataset_errors")]
+    )
     store.write("raw", "crawl_errors", date, errors)
     status_counts = dict(models_raw.group_by("details_status").len().iter_rows())
     run = {
@@ -277,8 +369,10 @@ def build_raw_snapshot(store: Store, date: str) -> dict:
         "details_fetched": status_counts.get("fetched", 0),
         "details_carried": status_counts.get("carried", 0),
         "details_failed": status_counts.get("failed", 0),
-        "requests": listing_stats.get("requests", 0) + details_stats.get("requests", 0),
-        "retries": listing_stats.get("retries", 0) + details_stats.get("retries", 0),
+        "datasets_fetched": dataset_stats.get("datasets_fetched", 0),
+        "datasets_carried": dataset_stats.get("datasets_carried", 0),
+        "requests": sum(stats.get("requests", 0) for stats in (listing_stats, details_stats, dataset_stats)),
+        "retries": sum(stats.get("retries", 0) for stats in (listing_stats, details_stats, dataset_stats)),
         "errors": errors.height,
         "status": "ok" if errors.height == 0 else "partial",
         "pipeline_version": PIPELINE_VERSION,
@@ -304,7 +398,16 @@ def load_texts(store: Store, table: str, hashes: list[str], date: str) -> dict[s
     return dict(found.iter_rows())
 
 
-def model_input(row: dict[str, Any], readme: str | None, license_text: str | None) -> ModelInput:
+def known_dataset_licenses(store: Store, date: str) -> dict[str, str | None]:
+    """Lower-cased Hub dataset id -> its license id (None: declares none), for datasets found on the Hub."""
+    datasets = store.read_or_empty("raw", "datasets_raw", date)
+    found = datasets.filter(pl.col("status").is_in(["fetched", "carried"]))
+    return {d.lower(): license_id for d, license_id in found.select("dataset_id", "license_id").iter_rows()}
+
+
+def model_input(
+    row: dict[str, Any], readme: str | None, license_text: str | None, dataset_licenses: dict[str, str | None]
+) -> ModelInput:
     card_data = json.loads(row["card_data"]) if row.get("card_data") else None
     return ModelInput(
         repo_id=row["repo_id"],
@@ -318,6 +421,7 @@ def model_input(row: dict[str, Any], readme: str | None, license_text: str | Non
         license_file=row.get("license_file"),
         pipeline_tag=row.get("pipeline_tag"),
         library_name=row.get("library_name"),
+        dataset_licenses=dataset_licenses,
     )
 
 
@@ -326,10 +430,13 @@ def build_facts(store: Store, date: str) -> dict:
     models = store.read("raw", "models_raw", date)
     readmes = load_texts(store, "cards", models["readme_hash"].to_list(), date)
     licenses = load_texts(store, "license_texts", models["license_text_hash"].to_list(), date)
+    dataset_licenses = known_dataset_licenses(store, date)
     facts_rows, evidence_rows = [], []
     key = {"snapshot_date": dt.date.fromisoformat(date)}
     for row in models.iter_rows(named=True):
-        found = extract(model_input(row, readmes.get(row["readme_hash"]), licenses.get(row["license_text_hash"])))
+        found = extract(
+            model_input(row, readmes.get(row["readme_hash"]), licenses.get(row["license_text_hash"]), dataset_licenses)
+        )
         ids = {**key, "hub_id": row["hub_id"], "repo_id": row["repo_id"]}
         facts_rows.append({**found.facts, **ids})
         evidence_rows.extend({**e, **ids} for e in found.evidence)

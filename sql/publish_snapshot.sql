@@ -15,6 +15,10 @@ INSERT INTO crawl_errors BY NAME SELECT * FROM read_parquet($path, hive_partitio
 DELETE FROM models_raw WHERE snapshot_date = $snapshot_date;
 INSERT INTO models_raw BY NAME SELECT * FROM read_parquet($path, hive_partitioning = false);
 
+-- table: datasets_raw
+DELETE FROM datasets_raw WHERE snapshot_date = $snapshot_date;
+INSERT INTO datasets_raw BY NAME SELECT * FROM read_parquet($path, hive_partitioning = false);
+
 -- table: cards
 INSERT OR IGNORE INTO cards BY NAME SELECT * FROM read_parquet($path, hive_partitioning = false);
 

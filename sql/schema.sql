@@ -13,6 +13,8 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     details_fetched   BIGINT NOT NULL,       -- repos whose sha changed: README, refs, LICENSE fetched
     details_carried   BIGINT NOT NULL,       -- repos unchanged since the previous snapshot: details carried forward
     details_failed    BIGINT NOT NULL,       -- repos whose details could not be fetched after retries
+    datasets_fetched  BIGINT NOT NULL,       -- named Hub datasets whose own metadata was (re)fetched
+    datasets_carried  BIGINT NOT NULL,       -- named Hub datasets known from an earlier snapshot
     requests          BIGINT NOT NULL,       -- HTTP requests sent, retries included
     retries           BIGINT NOT NULL,       -- requests repeated after a 429, a 5xx or a dropped connection
     errors            BIGINT NOT NULL,       -- rows in crawl_errors for this date
@@ -24,7 +26,7 @@ CREATE TABLE IF NOT EXISTS crawl_errors (
     snapshot_date  DATE NOT NULL,
     repo_id        VARCHAR NOT NULL,
     hub_id         VARCHAR,
-    stage          VARCHAR NOT NULL,         -- listing | model_info | readme | refs | license
+    stage          VARCHAR NOT NULL,         -- listing | model_info | readme | refs | license | dataset_info
     error_kind     VARCHAR NOT NULL,         -- exception class, e.g. HfHubHTTPError
     message        VARCHAR NOT NULL,
     attempts       INTEGER NOT NULL,         -- our attempts; hf_hub_download's own retries come on top
@@ -61,6 +63,20 @@ CREATE TABLE IF NOT EXISTS models_raw (
     PRIMARY KEY (snapshot_date, hub_id)
 );
 
+CREATE TABLE IF NOT EXISTS datasets_raw (
+    snapshot_date     DATE NOT NULL,
+    dataset_id        VARCHAR NOT NULL,      -- a Hub dataset id named by a model card (front matter or dataset: tag)
+    hub_id            VARCHAR,               -- the dataset's stable _id, when it exists
+    status            VARCHAR NOT NULL,      -- fetched | carried | not_found | failed
+    license_declared  VARCHAR,               -- JSON of the dataset card's license (or its license: tags)
+    license_id        VARCHAR,               -- normalised Hub license id
+    open              BOOLEAN,               -- open data license (no NC/ND, no use restrictions); NULL when unknown
+    gated             VARCHAR,               -- no | auto | manual
+    details_date      DATE,                  -- snapshot date the metadata was fetched on
+    models            BIGINT NOT NULL,       -- models in scope naming it on this date
+    PRIMARY KEY (snapshot_date, dataset_id)
+);
+
 CREATE TABLE IF NOT EXISTS cards (
     content_hash  VARCHAR PRIMARY KEY,       -- sha256 of the README bytes
     first_seen    DATE NOT NULL,
@@ -92,7 +108,7 @@ CREATE TABLE IF NOT EXISTS model_facts (
     license_conflict         BOOLEAN NOT NULL,
     code_links               STRUCT(url VARCHAR, host VARCHAR, repo VARCHAR, role VARCHAR)[],
     training_code            BOOLEAN NOT NULL,
-    datasets                 STRUCT(name VARCHAR, hub_id VARCHAR, source VARCHAR)[],
+    datasets                 STRUCT(name VARCHAR, hub_id VARCHAR, source VARCHAR, license VARCHAR, open BOOLEAN)[],
     data_disclosure          VARCHAR NOT NULL,  -- none | named | described
     checkpoint_branches      INTEGER NOT NULL,
     checkpoint_pattern       VARCHAR,

@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 
 REPO = Path(__file__).resolve().parents[1]
-ASSETS = {"hub_listing", "hub_details", "models_raw", "model_facts", "openness", "published_snapshot"}
-SUITES = {"crawl_runs", "crawl_errors", "models_raw", "cards", "license_texts", "model_facts", "evidence", "openness"}
+ASSETS = {"hub_listing", "hub_details", "hub_datasets", "models_raw", "model_facts", "openness", "published_snapshot"}
+SUITES = {"crawl_runs", "crawl_errors", "models_raw", "datasets_raw", "cards", "license_texts", "model_facts", "evidence", "openness"}
 
 
 def load_definitions() -> dg.Definitions:

@@ -179,7 +179,10 @@ def test_listing_fields_and_tags_without_readme():
     assert facts["has_card"] is False
     assert facts["license_source"] == "tags"
     assert facts["license_family"] == "community"
-    assert facts["datasets"] == [{"name": "org/data", "hub_id": "org/data", "source": "tags"}]
+    # not looked up on the Hub: its own license and openness are unknown
+    assert facts["datasets"] == [
+        {"name": "org/data", "hub_id": "org/data", "source": "tags", "license": None, "open": None}
+    ]
     assert facts["papers"] == ["arxiv:2407.21783"]
     assert facts["base_models"] == ["meta-llama/Llama-3.1-8B"]
     assert facts["base_model_relation"] == "quantized"
@@ -311,7 +314,7 @@ def test_facts_columns_match_the_schema(shared_data):
     assert list(facts) == expected
     assert facts["extractor_version"] == EXTRACTOR_VERSION
     assert all(set(link) == {"url", "host", "repo", "role"} for link in facts["code_links"])
-    assert all(set(dataset) == {"name", "hub_id", "source"} for dataset in facts["datasets"])
+    assert all(set(dataset) == {"name", "hub_id", "source", "license", "open"} for dataset in facts["datasets"])
     assert isinstance(facts["card_bytes"], int) and isinstance(facts["checkpoint_branches"], int)
 
 
@@ -454,3 +457,23 @@ def test_agreement_with_hand_labels(shared_data):
         print(f"  {key:28s} {value:.3f}")
     below = {key: round(figures[key], 3) for key, floor in FLOORS.items() if figures[key] < floor}
     assert not below, f"below the floor: {below}"
+
+
+@pytest.mark.parametrize(
+    ("declared", "license_id", "is_open"),
+    [
+        ("cc-by-4.0", "cc-by-4.0", True),
+        ("Apache 2.0", "apache-2.0", True),
+        ("odc-by", "odc-by", True),
+        ("cc-by-nc-4.0", "cc-by-nc-4.0", False),
+        ("openrail", "openrail", False),
+        (None, None, False),  # a dataset that declares no license is not open data
+        ("other", "other", None),  # cannot tell
+    ],
+)
+def test_named_hub_datasets_carry_their_own_license(declared, license_id, is_open):
+    readme = "---\nlicense: mit\ndatasets:\n- Org/Data\n- org/unlooked\n---\n# Model\n"
+    facts = extract(ModelInput(repo_id="a/b", readme=readme, dataset_licenses={"org/data": declared})).facts
+    by_id = {d["hub_id"]: d for d in facts["datasets"]}
+    assert (by_id["Org/Data"]["license"], by_id["Org/Data"]["open"]) == (license_id, is_open)
+    assert (by_id["org/unlooked"]["license"], by_id["org/unlooked"]["open"]) == (None, None)

@@ -62,7 +62,10 @@ def test_world_reads_back_with_well_formed_ids(generated):
     assert world.manifest["kind"] == "synthetic" and world.manifest["seed"] == 11
     assert world.dates[0] == "2026-01-01" and len(world.dates) == 20
     revisions = world.revisions
-    assert revisions.height == summary["revisions"] == world.manifest["revisions"]
+    assert revisions.height == summary["revisions"]
+    datasets = world.datasets.revisions
+    assert datasets.height == summary["dataset_repos"] > 0
+    assert revisions.height + datasets.height == world.manifest["revisions"]
     assert revisions["hub_id"].n_unique() == summary["repos"] == 2000 + summary["new_repos"]
     assert all(re.fullmatch(r"[0-9a-f]{24}", h) for h in revisions["hub_id"])
     assert revisions["commit_sha"].n_unique() == revisions.height

@@ -56,12 +56,29 @@ def hub_details(context: dg.AssetExecutionContext, hub: HubResource, store: Stor
 
 
 @dg.asset(
-    deps=[hub_details],
+    deps=[hub_listing],
+    partitions_def=snapshot_dates,
+    group_name="crawl",
+    kinds={"huggingface", "parquet"},
+    pool="hub",
+    description="The Hub datasets that model cards name (front matter, dataset: tags), looked up once with "
+    "dataset_info for their own license, then carried forward for `dataset_refresh_days`.",
+)
+def hub_datasets(context: dg.AssetExecutionContext, hub: HubResource, store: StoreResource) -> dg.MaterializeResult:
+    date, files = context.partition_key, store.store()
+    client = hub.client(date, files.hf_cache)
+    stats = snapshot.crawl_datasets(files, client, date, refresh_days=hub.dataset_refresh_days,
+                                    progress=_progress(context))
+    return dg.MaterializeResult(metadata=stats)
+
+
+@dg.asset(
+    deps=[hub_details, hub_datasets],
     partitions_def=snapshot_dates,
     group_name="crawl",
     kinds={"polars", "parquet"},
     description="models_raw: the listing with details fetched today or carried forward; plus crawl_runs, "
-    "crawl_errors and the texts first seen today (cards, license_texts).",
+    "crawl_errors, datasets_raw and the texts first seen today (cards, license_texts).",
 )
 def models_raw(context: dg.AssetExecutionContext, store: StoreResource) -> dg.MaterializeResult:
     run = snapshot.build_raw_snapshot(store.store(), context.partition_key)

@@ -75,6 +75,7 @@ models_raw_expectations = expectation_check(
     "raw",
     lambda s, d: {"card_hashes": _known_hashes(s, "cards", d), "license_hashes": _known_hashes(s, "license_texts", d)},
 )
+datasets_raw_expectations = expectation_check(models_raw, "datasets_raw", "raw")
 cards_expectations = expectation_check(models_raw, "cards", "raw")
 license_texts_expectations = expectation_check(models_raw, "license_texts", "raw")
 model_facts_expectations = expectation_check(

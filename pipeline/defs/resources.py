@@ -37,6 +37,7 @@ class HubResource(dg.ConfigurableResource):
     backoff_cap_seconds: float = 60.0
     timeout_seconds: float = 60.0
     detail_workers: int = Field(default=4, description="Parallel detail fetches")
+    dataset_refresh_days: int = Field(default=30, description="Look a named Hub dataset's license up again after")
 
     def scope(self) -> CrawlScope:
         return CrawlScope(

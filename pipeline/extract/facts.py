@@ -11,7 +11,7 @@ from typing import Any, Callable, TypeVar
 from pipeline.extract.card import Card, evidence_row, parse_card
 from pipeline.extract.checkpoints import extract_checkpoints
 from pipeline.extract.datasets import extract_datasets
-from pipeline.extract.licenses import extract_license
+from pipeline.extract.licenses import extract_license, is_open_license, normalise_license_id
 from pipeline.extract.links import extract_code_links
 from pipeline.extract.model import Extraction, ModelInput
 from pipeline.extract.papers import extract_base_model, extract_papers
@@ -60,6 +60,7 @@ def extract(m: ModelInput) -> Extraction:
     )
     evidence += rows
     problems += found
+    evidence += annotate_dataset_licenses(datasets, m.dataset_licenses or {})
 
     checkpoint_facts, rows = _safely(
         "checkpoints", problems, (_NO_CHECKPOINTS, []), lambda: extract_checkpoints(branches, siblings, card)
@@ -121,6 +122,29 @@ def _metadata(card: Card, card_data: Any, problems: list[str]) -> dict[str, Any]
         problems.append(f"card_data_invalid_type: {type(card_data).__name__}")
         return {}
     return card_data
+
+
+def annotate_dataset_licenses(datasets: list[dict], licenses: dict[str, str | None]) -> list[dict]:
+    """Adds each named Hub dataset's own license and whether it is open data; returns the evidence rows.
+
+    `open` stays None when the dataset was not looked up (or does not exist), or its license cannot be judged.
+    """
+    evidence = []
+    for dataset in datasets:
+        dataset["license"], dataset["open"] = None, None
+        key = (dataset.get("hub_id") or "").lower()
+        if not key or key not in licenses:
+            continue
+        declared = licenses[key]
+        license_id = normalise_license_id(declared) if declared else None
+        dataset["license"] = license_id or declared
+        dataset["open"] = is_open_license(license_id) if declared else False
+        evidence.append(evidence_row(
+            "datasets", "dataset_metadata", f"datasets/{dataset['hub_id']}",
+            f"{dataset['hub_id']}: license {declared or 'not declared'}",
+            f"https://huggingface.co/datasets/{dataset['hub_id']}",
+        ))
+    return evidence
 
 
 def _gated(value: Any) -> str:

@@ -193,6 +193,23 @@ FAMILY_ORDER = [
 ]
 
 
+# Families that are open when the license also allows commercial use without use restrictions.
+OPEN_FAMILIES = frozenset({"public-domain", "permissive", "weak-copyleft", "copyleft", "creative-commons", "data-license"})
+
+
+def is_open_license(license_id: str | None) -> bool | None:
+    """Open terms: OSI-approved, or an open family that allows commercial use without use restrictions.
+
+    None when the license is not known well enough to tell (`other`, `unknown`, an id not in the table).
+    """
+    info = REFERENCE.get(license_id or "")
+    if info is None or info.family in ("other", "unknown"):
+        return None
+    if info.osi_approved:
+        return True
+    return info.family in OPEN_FAMILIES and info.commercial_use is True and info.use_restrictions is False
+
+
 def _key(value: str) -> str:
     return re.sub(r"[\s_]+", "-", value.strip().strip("`'\"").lower())
 

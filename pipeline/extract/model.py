@@ -21,6 +21,9 @@ class ModelInput:
     license_file: str | None = None  # its path
     pipeline_tag: str | None = None
     library_name: str | None = None
+    # Hub datasets the crawl looked up: lower-cased id -> the license the dataset's own card declares
+    # (None: it declares none). A named dataset missing here was not looked up, or does not exist.
+    dataset_licenses: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass

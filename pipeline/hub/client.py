@@ -283,6 +283,18 @@ class Details:
         return any(e.transient for e in self.errors)
 
 
+@dataclass
+class DatasetInfo:
+    """What the Hub says of a dataset a model card names: does it exist, and under which license."""
+
+    dataset_id: str
+    status: str  # fetched | not_found | failed
+    hub_id: str | None = None
+    license_declared: str | None = None  # JSON of the card's `license` (or the license: tags)
+    gated: str | None = None
+    error: CrawlError | None = None
+
+
 class HubClient:
     """The crawler's view of the Hub. Token from HF_TOKEN only; never logged, never stored."""
 
@@ -421,6 +433,39 @@ class HubClient:
                 failed += int(details.failed)
                 if progress is not None:
                     progress(done, len(rows), failed)
+        return results
+
+    def fetch_dataset_infos(
+        self, dataset_ids: list[str], progress: Callable[[int, int, int], None] | None = None
+    ) -> dict[str, DatasetInfo]:
+        """Each named Hub dataset's own license and gate (`dataset_info`, retried here: the client does not)."""
+
+        def fetch(dataset_id: str) -> DatasetInfo:
+            try:
+                info = self._retrying(lambda: self.api.dataset_info(dataset_id), f"dataset_info {dataset_id}")
+            except RetriesExhausted as failure:
+                missing = isinstance(underlying_error(failure.error), RepositoryNotFoundError)
+                return DatasetInfo(dataset_id, status="not_found" if missing else "failed",
+                                   error=None if missing else _crawl_error(dataset_id, None, "dataset_info", failure))
+            card = info.card_data.to_dict() if info.card_data is not None else {}
+            declared = card.get("license") or [t.split(":", 1)[1] for t in info.tags or [] if t.startswith("license:")]
+            return DatasetInfo(
+                dataset_id,
+                status="fetched",
+                hub_id=getattr(info, "_id", None),
+                license_declared=json.dumps(declared) if declared else None,
+                gated=info.gated if info.gated in ("auto", "manual") else "no",
+            )
+
+        results: dict[str, DatasetInfo] = {}
+        failed = 0
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="hub-datasets") as pool:
+            futures = {pool.submit(fetch, dataset_id): dataset_id for dataset_id in dataset_ids}
+            for done, future in enumerate(as_completed(futures), start=1):
+                result = results[futures[future]] = future.result()
+                failed += int(result.status == "failed")
+                if progress is not None:
+                    progress(done, len(dataset_ids), failed)
         return results
 
     def _download(self, repo_id: str, filename: str, sha: str | None) -> bytes:

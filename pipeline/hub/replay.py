@@ -35,7 +35,9 @@ from pipeline.hub.world import World, end_of_day, git_blob_id, lfs_pointer, mode
 
 log = logging.getLogger(__name__)
 
-ROUTE_KINDS = ("listing", "model_info", "refs", "commits", "tree", "resolve_head", "resolve_get", "other")
+ROUTE_KINDS = (
+    "listing", "model_info", "dataset_info", "refs", "commits", "tree", "resolve_head", "resolve_get", "other"
+)
 FAULT_KINDS = ("429", "5xx", "cut", "slow", "burst", "fail")
 REPO_ACTIONS = frozenset({"revision", "refs", "commits", "tree", "paths-info"})
 # Listing sort keys (always descending, as the client has no `direction`) and the state column each sorts on.
@@ -656,7 +658,7 @@ class ReplayHub:
         self.page_size = page_size
         self.stats = ReplayStats()
         self._injector = FaultInjector(self.faults)
-        self._views: dict[str, DateView] = {}
+        self._views: dict[tuple[str, str], DateView] = {}
         self._views_lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -718,11 +720,12 @@ class ReplayHub:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def view(self, as_of: str) -> DateView:
+    def view(self, as_of: str, repo_type: str = "model") -> DateView:
         with self._views_lock:
-            view = self._views.get(as_of)
+            view = self._views.get((as_of, repo_type))
             if view is None:
-                view = self._views[as_of] = DateView(self.world, as_of)
+                world = self.world if repo_type == "model" else self.world.datasets
+                view = self._views[(as_of, repo_type)] = DateView(world, as_of)
         return view
 
     # -- dispatch --
@@ -764,13 +767,23 @@ class ReplayHub:
             prefix, path = f"/as-of/{as_of}", match[2] or "/"
         else:
             as_of, prefix, path = self.as_of, "", split.path
-        return Request(method, path, split.query, prefix, self.view(as_of), self.url)
+        repo_type = "dataset" if path.startswith("/api/datasets/") else "model"
+        return Request(method, path, split.query, prefix, self.view(as_of, repo_type), self.url)
 
     def _route(self, req: Request) -> tuple[str, str | None, Callable[[], Reply]]:
         """(route kind, repo id or None, action) for a request; parsing never fails, actions answer errors."""
         segments = req.path.split("/")[1:]
         if req.method not in ("GET", "HEAD"):
             return "other", None, partial(self._not_found, req)
+        if segments[:2] == ["api", "datasets"] and len(segments) > 2 and segments[2]:
+            # Dataset metadata only: the crawler asks whether the datasets a card names are themselves open.
+            rest = segments[2:]
+            count = 2 if len(rest) >= 2 and rest[1] not in ("revision", "") else 1
+            repo_id = "/".join(unquote(s) for s in rest[:count])
+            req.repo_before, req.repo_after = "/api/datasets/", "".join(f"/{s}" for s in rest[count:])
+            if len(rest) == count:
+                return "dataset_info", repo_id, partial(self._model_info, req, repo_id, None)
+            return "other", repo_id, partial(self._not_found, req)
         if segments[:2] == ["api", "models"]:
             rest = segments[2:]
             if not rest or rest == [""]:

@@ -191,6 +191,15 @@ LANGUAGE_SHARES = (
     (("hi",), 0.01), (("uz",), 0.005), (("no",), 0.005), ((), 0.1),
 )
 
+# Licenses of the fictional Hub datasets that cards name (a dataset's own card decides whether it is open data);
+# some named datasets do not exist on the Hub at all (deleted, private, or a typo in the card).
+DATASET_LICENSES = (
+    ("cc-by-4.0", 0.24), ("apache-2.0", 0.14), ("mit", 0.14), (None, 0.18), ("cc-by-nc-4.0", 0.08),
+    ("cc-by-sa-4.0", 0.05), ("odc-by", 0.05), ("other", 0.05), ("cc0-1.0", 0.03), ("openrail", 0.02),
+    ("cc-by-nc-sa-4.0", 0.02),
+)
+MISSING_DATASET_SHARE = 0.1
+
 # How a card is written, by relation. "full": a model card with details, usage, training data and procedure;
 # "trainer": the card a training library writes ("More information needed"); "quantized"/"merge": the cards of
 # those derivatives; "minimal": a title and a sentence or two.
@@ -318,6 +327,7 @@ LICENSE_LINKS = weighted(LICENSE_LINK_SHARES)
 LANGUAGES = weighted(LANGUAGE_SHARES)
 MODALITY_TABLE = weighted((m, m.share) for m in MODALITIES)
 CHANGE_KINDS = weighted(CHANGE_KIND_SHARES)
+DATASET_LICENSE_TABLE = weighted(DATASET_LICENSES)
 STYLE_TABLES = {key: weighted(pairs) for key, pairs in CARD_STYLES.items()}
 MODALITY_TABLES = {
     m.key: (weighted(m.pipeline_tags), weighted(m.libraries), weighted((s[:2], s[2]) for s in m.sizes),
@@ -876,6 +886,9 @@ class SyntheticHub:
         self.taken_repo_ids: set[str] = set()  # every id ever used, so renames and new repos never collide
         self.bases: dict[str, list[BaseRef]] = {m.key: [] for m in MODALITIES}
         self.hub_datasets: list[str] = []
+        self.written_datasets: set[str] = set()
+        self.datasets_written = 0
+        self.seed = seed
         self.shared_files: dict[tuple, FileEntry] = {}
         self.support_cache: dict[tuple, list[FileEntry]] = {}
         self.counts: Counter = Counter()
@@ -920,9 +933,35 @@ class SyntheticHub:
         if self.hub_datasets and rng.random() < 0.7:
             return self.hub_datasets[int(len(self.hub_datasets) * rng.random() ** 2)]
         dataset = f"{author.slug}/{stem}-{topic}-{choose(rng, ('10k', '50k', '200k', 'v1', 'mix', 'clean', 'sft'))}"
+        if dataset not in self.written_datasets:
+            self.written_datasets.add(dataset)
+            self.write_dataset(dataset, author)
         if len(self.hub_datasets) < 20_000:
             self.hub_datasets.append(dataset)
         return dataset
+
+    def write_dataset(self, dataset: str, author: Author) -> None:
+        """The dataset repo a card names, with its own license. Drawn from a generator of its own (seeded by the
+        world's seed and the id), so adding datasets leaves every model of a seed unchanged."""
+        rng = random.Random(f"{self.seed}:dataset:{dataset}")
+        if rng.random() < MISSING_DATASET_SHARE:
+            return
+        license_id = pick(rng, DATASET_LICENSE_TABLE)
+        card: dict = {"license": license_id} if license_id else {}
+        if license_id == "other":
+            card["license_name"] = f"{author.slug}-data-terms"
+        tags = [f"license:{license_id}"] if license_id else []
+        created = self.oldest_ts + rng.random() * (self.start_ts - self.oldest_ts)
+        info = {
+            "author": author.slug, "createdAt": iso_at(created), "private": False, "disabled": False,
+            "gated": "auto" if rng.random() < 0.05 else False, "downloads": int(rng.paretovariate(0.9)),
+            "likes": rng.randrange(0, 20), "tags": tags, "cardData": card,
+        }
+        self.writer.add_revision(Revision(
+            hub_id=hex_id(rng, 24), repo_id=dataset, commit_sha=hex_id(rng, 40), commit_date=iso_at(created),
+            commit_title="initial commit", info=info, repo_type="dataset",
+        ))
+        self.datasets_written += 1
 
     # -- one model --------------------------------------------------------------------------------------------
 
@@ -1419,6 +1458,7 @@ class SyntheticHub:
             "initial_repos": models,
             "new_repos": total - models,
             "revisions": self.revisions_written,
+            "dataset_repos": self.datasets_written,
             "blobs": self.writer.blob_count,
             "authors": len(self.authors),
             "renames": changes.get("rename", 0),

@@ -5,7 +5,7 @@ synthetic generator) and read many times. The layout is documented in docs/repla
 
     WORLD/
       world.json          manifest: format, kind, description, dates, aliases, notes
-      revisions.parquet   one row per commit of a repo: the repo's state from that commit on
+      revisions.parquet   one row per commit of a repo (model or dataset): the repo's state from that commit on
       blobs.parquet       file contents keyed by git blob id (each distinct content stored once)
 
 A repo's state on date D is its newest revision whose commit_date falls on or before D. A revision
@@ -48,6 +48,7 @@ FILE_TYPE = pa.struct(
 REF_TYPE = pa.struct([("kind", pa.string()), ("name", pa.string()), ("target", pa.string())])
 REVISION_SCHEMA = pa.schema(
     [
+        ("repo_type", pa.string()),  # model | dataset; ids are unique within a type, as on the Hub
         ("hub_id", pa.string()),
         ("repo_id", pa.string()),
         ("commit_sha", pa.string()),
@@ -69,6 +70,7 @@ REVISION_SCHEMA = pa.schema(
         ("refs", pa.list_(REF_TYPE)),
     ]
 )
+REPO_TYPES = ("model", "dataset")
 BLOB_SCHEMA = pa.schema([("blob_id", pa.string()), ("content", pa.large_binary())])
 
 
@@ -131,11 +133,15 @@ class Revision:
     files: list[FileEntry] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
     deleted: bool = False
+    repo_type: str = "model"
 
     def to_row(self) -> dict[str, Any]:
+        if self.repo_type not in REPO_TYPES:
+            raise ValueError(f"repo_type must be one of {REPO_TYPES}, not {self.repo_type!r}")
         info = {k: v for k, v in self.info.items() if k not in DERIVED_INFO_KEYS}
         gated = info.get("gated", False)
         return {
+            "repo_type": self.repo_type,
             "hub_id": self.hub_id,
             "repo_id": self.repo_id,
             "commit_sha": self.commit_sha,
@@ -287,13 +293,27 @@ class World:
         self.manifest = json.loads(manifest_path.read_text())
         if self.manifest.get("format") != FORMAT:
             raise WorldError(f"{manifest_path}: unsupported format {self.manifest.get('format')!r}, expected {FORMAT!r}")
-        self.revisions = pl.read_parquet(self.folder / REVISIONS).sort(["commit_date", "commit_sha"])
+        revisions = pl.read_parquet(self.folder / REVISIONS).sort(["commit_date", "commit_sha"])
+        if "repo_type" not in revisions.columns:  # worlds written before datasets were served hold models only
+            revisions = revisions.with_columns(repo_type=pl.lit("model"))
         blobs = pq.read_table(self.folder / BLOBS)
         self._blob_ids = blobs.column("blob_id").to_pylist()
         self._blob_content = blobs.column("content")
         self._blob_index: dict[str, int] | None = None
         self._states: dict[str, pl.DataFrame] = {}
         self._lock = threading.Lock()
+        # Models are the world itself; datasets are a world of their own that shares the manifest and blobs.
+        self.revisions = revisions.filter(pl.col("repo_type") == "model")
+        self.datasets = self._sibling(revisions.filter(pl.col("repo_type") == "dataset"))
+
+    def _sibling(self, revisions: pl.DataFrame) -> "World":
+        other = object.__new__(World)
+        other.__dict__.update(self.__dict__)
+        other.manifest = {**self.manifest, "aliases": []}  # aliases in world.json name models
+        other.revisions = revisions
+        other._states = {}
+        other._lock = threading.Lock()
+        return other
 
     @property
     def dates(self) -> list[str]:

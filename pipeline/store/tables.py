@@ -11,7 +11,7 @@ import polars as pl
 from pipeline.paths import read_sql
 
 # Tables holding one partition per snapshot date, in publishing order.
-DATED_TABLES = ("crawl_runs", "crawl_errors", "models_raw", "model_facts", "evidence", "openness")
+DATED_TABLES = ("crawl_runs", "crawl_errors", "models_raw", "datasets_raw", "model_facts", "evidence", "openness")
 # Texts keyed by content hash, stored once.
 TEXT_TABLES = ("cards", "license_texts")
 
