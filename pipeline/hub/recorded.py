@@ -28,6 +28,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from pipeline.hub import world as world_module
 from pipeline.hub.world import (
     MANIFEST,
     FileEntry,
@@ -125,8 +126,8 @@ def ensure_world(folder: str | os.PathLike) -> World:
 
 
 def source_fingerprint(folder: Path) -> str:
-    """Changes when any recorded file, or this loader, changes: a stale cached world is never reused."""
-    digest = hashlib.sha1(Path(__file__).read_bytes())
+    """Changes when any recorded file, this loader or the world format changes: a stale cache is never reused."""
+    digest = hashlib.sha1(Path(__file__).read_bytes() + Path(world_module.__file__).read_bytes())
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         stat = path.stat()
         digest.update(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
