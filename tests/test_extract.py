@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.evaluation import repo_key, same_dataset  # the scorer's own rules for "same repo" and "same dataset"
 from pipeline.extract.card import MAX_SNIPPET, parse_card
 from pipeline.extract.checkpoints import branch_pattern, checkpoint_files
 from pipeline.extract.facts import EXTRACTOR_VERSION, extract
@@ -357,27 +358,6 @@ FLOORS = {
     "training_code.precision": 1.0, "training_code.recall": 0.9, "other_code.precision": 0.9, "other_code.recall": 0.9,
     "datasets.precision": 0.85, "datasets.recall": 0.85, "papers.precision": 1.0, "papers.recall": 1.0,
 }
-
-
-def repo_key(url: str) -> tuple[str, str]:
-    """(host, repository) of a URL, the level at which code links are deduplicated and compared."""
-    match = re.match(r"(?:git\+)?https?://(?:www\.)?([^/?#]+)/*([^?#]*)", url)
-    host, path = match.group(1).lower(), match.group(2).strip("/")
-    segments = path.split("/")
-    if host == "colab.research.google.com":
-        return host, path.lower()
-    repo = "/".join(segments[:2]).lower()
-    return host, repo[:-4] if repo.endswith(".git") else repo
-
-
-def dataset_key(name: str) -> str:
-    name = re.sub(r"\(.*?\)|\bdatasets?\b", "", name.lower())
-    return re.sub(r"[^a-z0-9/]", "", name)
-
-
-def same_dataset(a: str, b: str) -> bool:
-    a, b = dataset_key(a), dataset_key(b)
-    return a == b or a.split("/")[-1] == b.split("/")[-1]
 
 
 def is_in(items, item) -> bool:

@@ -106,14 +106,20 @@ class Card:
     @cached_property
     def _sentence_breaks(self) -> tuple[list[int], list[int]]:
         """Sorted offsets where sentences stop, and where the next ones resume."""
-        breaks = [(m.end(), m.end()) for m in _FULL_STOP.finditer(self.body)]
-        breaks += [(m.start(), m.end()) for m in _BLOCK_BREAK.finditer(self.body)]
-        breaks += [(m.start(), m.end()) for m in _CELL_OR_BREAK.finditer(self.lower)]
+        full_stops = [m.end() for m in _FULL_STOP.finditer(self.body)]  # a full stop stops and resumes at once
+        stops, resumes = full_stops[:], full_stops
+        for pattern, text in ((_BLOCK_BREAK, self.body), (_CELL_OR_BREAK, self.lower)):
+            for m in pattern.finditer(text):
+                stops.append(m.start())
+                resumes.append(m.end())
         for heading in self.headings:
             line_end = self.body.find("\n", heading.pos)
             if line_end >= 0:
-                breaks.append((line_end, line_end + 1))
-        return sorted(stop for stop, _ in breaks), sorted(resume for _, resume in breaks)
+                stops.append(line_end)
+                resumes.append(line_end + 1)
+        stops.sort()
+        resumes.sort()
+        return stops, resumes
 
     def line_of(self, pos: int) -> int:
         """README line number (1-based) of a body offset."""
@@ -293,7 +299,10 @@ def _headings(card: Card) -> list[Heading]:
         if card.in_code(pos):
             continue
         level = len(match.group(1))
-        title = clean_inline_markdown(_CLOSING_HASHES.sub("", match.group(2)))[:200]
+        title = match.group(2)
+        if "#" in title:
+            title = _CLOSING_HASHES.sub("", title)
+        title = clean_inline_markdown(title)[:200]
         if not title:
             continue
         while stack and stack[-1][0] >= level:
@@ -314,16 +323,22 @@ def evidence_row(dimension: str, source_kind: str, location: str, snippet: str, 
 
 def plain_text(text: str) -> str:
     """Prose without link targets, bare URLs and HTML tags, so that cue patterns read it as a sentence."""
-    text = _MD_LINK.sub(r"\1", text)
-    text = _URL.sub("", text)
-    return _HTML_TAG.sub("", text)
+    # Each pattern starts with a character it needs; skipping the ones that cannot match is much faster.
+    if "[" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    if "http" in text:
+        text = _URL.sub("", text)
+    return _HTML_TAG.sub("", text) if "<" in text else text
 
 
 def clean_inline_markdown(text: str) -> str:
     """Heading or link text without links, HTML tags and emphasis markers."""
-    text = _MD_LINK.sub(r"\1", text)
-    text = _HTML_TAG.sub("", text)
-    text = _EMPHASIS.sub("", text)
+    if "[" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _EMPHASIS.sub("", text)
     return " ".join(text.split())
 
 

@@ -1,0 +1,240 @@
+"""Read a corpus of model cards without any Hub access, and extract every card into Parquet.
+
+Two kinds of corpus:
+- a folder of README files, one per model: `org__name.md` or `org__name.README.md` (the repo id with `/`
+  written as `__`), as in ../shared/data/hub-recorded/model_cards;
+- a Parquet card dump in the layout of `librarian-bots/model_cards_with_metadata` (modelId, author,
+  last_modified, downloads, likes, library_name, tags, pipeline_tag, createdAt, card), as one file or a folder
+  of shards. It is streamed in record batches, so a multi-GB dump never sits whole in memory.
+
+Bytes that are not UTF-8 are handed to the extractor as bytes: it replaces them, records `invalid_utf8` in
+`parse_problems` and still extracts the card.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.extract.facts import extract
+from pipeline.extract.model import ModelInput
+
+DUMP_COLUMNS = ("modelId", "author", "last_modified", "downloads", "likes", "library_name", "tags",
+                "pipeline_tag", "createdAt", "card")
+REQUIRED_DUMP_COLUMNS = ("modelId", "card")  # the rest are used when present
+LISTING_COLUMNS = ("tags", "pipeline_tag", "library_name")  # what extraction reads besides the card
+README_SUFFIXES = (".README.md", ".md")
+DUMP_BATCH_ROWS = 2_000
+WRITE_BATCH_ROWS = 5_000
+KEY_COLUMNS = ("snapshot_date", "hub_id")  # a corpus has no crawl date and no Hub id: rows are keyed by repo_id
+
+
+class CorpusError(Exception):
+    """A corpus that cannot be read: reported to the user in one line."""
+
+
+# ---- reading ------------------------------------------------------------------------------------------
+
+
+def read_corpus(source: str | Path) -> Iterator[ModelInput]:
+    """ModelInputs from a README folder, a Parquet dump, or a folder of Parquet shards."""
+    path = Path(source)
+    if not path.exists():
+        raise CorpusError(f"{path} does not exist")
+    if path.is_dir():
+        shards = sorted(path.glob("*.parquet"))
+        if shards:  # first: a dump's folder may hold the dataset's own README.md
+            return read_card_dump(shards)
+        if any(path.glob("*.md")):
+            return read_readme_folder(path)
+        raise CorpusError(f"{path} holds neither README files (*.md) nor a Parquet card dump (*.parquet)")
+    if path.suffix == ".parquet":
+        return read_card_dump([path])
+    raise CorpusError(f"{path} is neither a folder of README files nor a .parquet card dump")
+
+
+def repo_id_from_file_name(name: str) -> str:
+    """`EleutherAI__pythia-70m.README.md` -> `EleutherAI/pythia-70m`; only the first `__` is the slash."""
+    for suffix in README_SUFFIXES:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name.replace("__", "/", 1)
+
+
+def read_readme_folder(folder: Path) -> Iterator[ModelInput]:
+    """One ModelInput per `*.md` file, in file-name order."""
+    for path in sorted(folder.glob("*.md")):
+        if path.is_file():
+            yield ModelInput(repo_id=repo_id_from_file_name(path.name), readme=_text_or_bytes(path.read_bytes()))
+
+
+def read_card_dump(paths: list[Path]) -> Iterator[ModelInput]:
+    """One ModelInput per row of a librarian-bots style dump. Every shard is opened and its columns checked
+    now, so that a wrong file fails before any output is written; rows are then streamed batch by batch."""
+    files = [_open_parquet(path) for path in paths]
+    for path, parquet in zip(paths, files):
+        names = parquet.schema_arrow.names
+        missing = [column for column in REQUIRED_DUMP_COLUMNS if column not in names]
+        if missing:
+            raise CorpusError(
+                f"{path}: not a card dump: missing column(s) {', '.join(missing)} "
+                f"(expected the librarian-bots layout: {', '.join(DUMP_COLUMNS)}; found: {', '.join(names[:12])})"
+            )
+    return _dump_rows(paths, files)
+
+
+def _dump_rows(paths: list[Path], files: list[pq.ParquetFile]) -> Iterator[ModelInput]:
+    for path, parquet in zip(paths, files):
+        columns = ["modelId", "card"] + [c for c in LISTING_COLUMNS if c in parquet.schema_arrow.names]
+        try:
+            for batch in parquet.iter_batches(batch_size=DUMP_BATCH_ROWS, columns=columns):
+                yield from _dump_batch(batch)
+        except (OSError, pa.ArrowException) as error:
+            raise CorpusError(f"{path}: unreadable Parquet: {_one_line(error)}") from None
+
+
+def _open_parquet(path: Path) -> pq.ParquetFile:
+    try:
+        return pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as error:
+        raise CorpusError(f"{path}: unreadable Parquet: {_one_line(error)}") from None
+
+
+def _dump_batch(batch: pa.RecordBatch) -> Iterator[ModelInput]:
+    data = {name: batch.column(name) for name in batch.schema.names}
+    repo_ids = data["modelId"].to_pylist()
+    cards = _cards(data["card"])
+    tags = data["tags"].to_pylist() if "tags" in data else [None] * len(repo_ids)
+    tasks = data["pipeline_tag"].to_pylist() if "pipeline_tag" in data else [None] * len(repo_ids)
+    libraries = data["library_name"].to_pylist() if "library_name" in data else [None] * len(repo_ids)
+    for repo_id, card, tag_list, task, library in zip(repo_ids, cards, tags, tasks, libraries):
+        if not repo_id:
+            continue  # a row without a model id cannot be keyed
+        yield ModelInput(repo_id=str(repo_id), readme=card, tags=_tag_list(tag_list),
+                         pipeline_tag=task, library_name=library)
+
+
+def _cards(column: pa.Array) -> list:
+    """The card texts; a batch holding bytes that are not UTF-8 is decoded card by card instead."""
+    try:
+        return column.to_pylist()
+    except UnicodeDecodeError:
+        binary = pa.large_binary() if pa.types.is_large_string(column.type) else pa.binary()
+        return [None if raw is None else _text_or_bytes(raw) for raw in column.view(binary).to_pylist()]
+
+
+def _tag_list(value) -> list[str]:
+    """Tags as a list of strings (dumps hold a list; some exports hold one string)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [tag for tag in value if isinstance(tag, str)]
+
+
+def _text_or_bytes(raw: bytes) -> str | bytes:
+    """Text when the bytes are UTF-8; otherwise the bytes, which parse_card decodes and records."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+
+
+# ---- extracting -----------------------------------------------------------------------------------------
+
+
+def output_schema(table: str) -> pa.Schema:
+    """The table's Arrow schema from sql/schema.sql, keyed by repo_id instead of (snapshot_date, hub_id)."""
+    from pipeline.store.tables import table_schema
+
+    schema = pl.DataFrame(schema=table_schema(table)).to_arrow().schema
+    return pa.schema([field for field in schema if field.name not in KEY_COLUMNS])
+
+
+def evidence_path(out: Path) -> Path:
+    """`facts.parquet` -> `facts.evidence.parquet`, next to it."""
+    return out.with_name(out.name.removesuffix(".parquet") + ".evidence.parquet")
+
+
+def extract_corpus(
+    source: str | Path,
+    out: str | Path,
+    *,
+    limit: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
+    """Extract every card of a corpus into OUT (model_facts rows) and OUT.evidence.parquet; returns a summary."""
+    out = Path(out)
+    inputs = read_corpus(source)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    facts_schema, evidence_schema = output_schema("model_facts"), output_schema("evidence")
+    started = time.perf_counter()
+    cards = with_problems = evidence_rows = 0
+    facts_batch, evidence_batch = _Batch(), _Batch()
+    try:
+        with pq.ParquetWriter(out, facts_schema, compression="zstd") as facts_writer, \
+                pq.ParquetWriter(evidence_path(out), evidence_schema, compression="zstd") as evidence_writer:
+            for model in inputs:
+                if limit is not None and cards >= limit:
+                    break
+                extraction = extract(model)
+                facts_batch.add(model.repo_id, [extraction.facts])
+                evidence_batch.add(model.repo_id, extraction.evidence)
+                cards += 1
+                with_problems += bool(extraction.facts["parse_problems"])
+                if len(facts_batch.rows) >= WRITE_BATCH_ROWS:
+                    evidence_rows += len(evidence_batch.rows)
+                    facts_batch.write(facts_writer, facts_schema)
+                    evidence_batch.write(evidence_writer, evidence_schema)
+                    if progress:
+                        progress(cards)
+            evidence_rows += len(evidence_batch.rows)
+            facts_batch.write(facts_writer, facts_schema)
+            evidence_batch.write(evidence_writer, evidence_schema)
+    except BaseException:
+        # A half-written pair of files would look like a finished extraction.
+        out.unlink(missing_ok=True)
+        evidence_path(out).unlink(missing_ok=True)
+        raise
+    seconds = time.perf_counter() - started
+    return {
+        "cards": cards,
+        "seconds": seconds,
+        "cards_per_second": cards / seconds if seconds > 0 else 0.0,
+        "with_parse_problems": with_problems,
+        "evidence_rows": evidence_rows,
+        "out": str(out),
+        "evidence_out": str(evidence_path(out)),
+    }
+
+
+class _Batch:
+    """Rows waiting to be written, with the repo id of each kept apart (no copy of the extractor's dicts)."""
+
+    def __init__(self) -> None:
+        self.repo_ids: list[str] = []
+        self.rows: list[dict] = []
+
+    def add(self, repo_id: str, rows: list[dict]) -> None:
+        self.repo_ids.extend([repo_id] * len(rows))
+        self.rows.extend(rows)
+
+    def write(self, writer: pq.ParquetWriter, schema: pa.Schema) -> None:
+        """Built column by column: twice as fast as Table.from_pylist. Keys the rows lack become nulls."""
+        if self.rows:
+            columns = [
+                pa.array(self.repo_ids if f.name == "repo_id" else [row.get(f.name) for row in self.rows], type=f.type)
+                for f in schema
+            ]
+            writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+        self.repo_ids, self.rows = [], []
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200]
