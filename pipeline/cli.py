@@ -98,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--licenses", action="store_true",
                     help="also score license normalisation on the Hub's curated license:other / no-license lists")
     ev.add_argument("--json", type=Path, metavar="OUT", help="write every figure as JSON to OUT")
+
+    agree = sub.add_parser("agreement", help="compare our grades with the EOSAI and MOF ground truth and the OSI list")
+    agree.add_argument("--db", type=Path, default=Path(os.environ.get("OPENNESS_HOME", "data")) / "observatory.duckdb",
+                       help="the DuckDB file (default: $OPENNESS_HOME/observatory.duckdb, i.e. data/observatory.duckdb)")
+    agree.add_argument("--date", type=_date, help="snapshot date (default: the latest in the file)")
+    agree.add_argument("--ground-truth", type=Path, help="folder of the ground-truth CSVs "
+                       "(default: ../shared/data/ground-truth)")
+    agree.add_argument("--json", type=Path, metavar="OUT", help="write every table and disagreement as JSON to OUT")
     return parser
 
 
@@ -113,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_extract(args)
         if args.command == "eval":
             return command_eval(args)
+        if args.command == "agreement":
+            return command_agreement(args)
         if args.hub_command == "serve":
             return command_serve(args)
         if args.hub_command == "synth":
@@ -258,6 +268,32 @@ def print_demo_summary(conn, last_date: str) -> None:
         print("  none")
     for change, count in changes:
         print(f"  {change:<26} {count:>6,}")
+
+
+# ---- agreement ----------------------------------------------------------------------------------------
+
+
+def command_agreement(args: argparse.Namespace) -> int:
+    from pipeline.openness import agreement
+
+    if not args.db.is_file():
+        raise UserError(f"{args.db} does not exist (run `openness run` first, or pass --db)")
+    folder = args.ground_truth or agreement.GROUND_TRUTH
+    if not (folder / "ground_truth_eosai.csv").is_file():
+        raise UserError(f"{folder} has no ground_truth_eosai.csv (pass --ground-truth)")
+    try:
+        date, frames = agreement.load_snapshot(args.db, args.date)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    report = agreement.compare(
+        frames["openness"], frames["model_facts"], frames["evidence"], agreement.load_ground_truth(folder),
+        aliases=agreement.rename_aliases(frames["models_raw"]), snapshot_date=date,
+    )
+    print(agreement.format_report(report))
+    if args.json:
+        agreement.write_json(report, args.json)
+        print(f"\nWrote {args.json}")
+    return 0
 
 
 # ---- hub ----------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -24,6 +25,8 @@ from pipeline.extract.facts import extract
 from pipeline.extract.licenses import is_open_license, least_open, normalise_license_id
 from pipeline.extract.model import ModelInput
 from pipeline.hub.client import CrawlError, CrawlScope, HubClient
+from pipeline.openness.agreement import rename_aliases
+from pipeline.openness.lineage import inherit_grades, resolve_lineage
 from pipeline.openness.rubric import grade
 from pipeline.paths import read_sql
 from pipeline.store.files import Store
@@ -32,6 +35,9 @@ from pipeline.store.tables import DATED_TABLES, TEXT_TABLES, frame
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 PROGRESS_SECONDS = 5.0
+# A Hub repo id as cards write it: `org/name`, or a legacy one-segment id.
+HUB_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[\w.-]{1,96})?$")
+HUB_DATASET_ID = HUB_REPO_ID
 
 try:
     PIPELINE_VERSION = importlib.metadata.version("openness-observatory")
@@ -49,6 +55,11 @@ DETAILS_SCHEMA = {
     "license_text_hash": pl.String,
 }
 DETAIL_COLUMNS = ("branches", "git_tags", "readme_hash", "license_file", "license_text_hash")
+LINEAGE_COLUMNS = (
+    "lineage_status", "base_chain", "root_base", "lineage_depth", "card_training_data", "base_training_data",
+    "base_data_composition", "base_training_code", "base_checkpoints", "base_paper", "base_license",
+    "effective_training_data",
+)
 # Tables published for a date, and where each is staged before its checks pass.
 PUBLISHED_FROM = {
     "crawl_runs": "raw",
@@ -88,7 +99,16 @@ def _now() -> dt.datetime:
 
 
 def crawl_listing(
-    store: Store, client: HubClient, scope: CrawlScope, date: str, *, run_id: str | None = None, progress: Progress = _quiet
+    store: Store,
+    client: HubClient,
+    scope: CrawlScope,
+    date: str,
+    *,
+    run_id: str | None = None,
+    fetch_bases: bool = True,
+    max_base_depth: int = 3,
+    base_refresh_days: int = 7,
+    progress: Progress = _quiet,
 ) -> dict:
     """One sweep of the listing for the scope, streamed into raw/listing."""
     started = _now()
@@ -97,8 +117,17 @@ def crawl_listing(
     tick = every(PROGRESS_SECONDS, progress)
     result = client.list_scope(scope, progress=lambda n: tick(f"listing: {n:,} models so far"))
     progress(f"listing: {len(result.rows):,} models in scope")
+    rows = [{**r, "scope_reason": "scope"} for r in result.rows]
+    bases_not_found: dict[str, str] = {}
+    if fetch_bases:
+        lookups = previous_base_lookups(store, date, base_refresh_days)
+        bases, bases_not_found = fetch_missing_bases(
+            client, rows, result.errors, lookups, date, max_depth=max_base_depth
+        )
+        progress(f"listing: {len(bases):,} base models outside the scope added, for lineage")
+        rows += bases
     counts = _delta(before, client.request_counts())
-    store.write_frame("raw", "listing", date, frame("models_raw", [{**r, "snapshot_date": date} for r in result.rows])
+    store.write_frame("raw", "listing", date, frame("models_raw", [{**r, "snapshot_date": date} for r in rows])
                       .with_columns(pl.lit("listed").alias("details_status")))
     store.write_frame("raw", "listing_errors", date, frame("crawl_errors", _error_rows(result.errors, date)))
     stats = {
@@ -107,13 +136,81 @@ def crawl_listing(
         "scope": scope.to_json(),
         "started_at": started.isoformat(),
         "finished_at": _now().isoformat(),
-        "models_listed": len(result.rows),
+        "models_listed": len(rows),
         "requests": counts["requests"],
         "retries": counts["retries"],
         "errors": len(result.errors),
+        "bases_not_found": bases_not_found,
     }
     store.write_json("raw", "listing_stats", date, stats)
     return stats
+
+
+def named_base_models(card_data: str | None, tags: list[str] | None) -> list[str]:
+    """Base model ids a repo names: front matter `base_model` and the Hub's `base_model:[relation:]id` tags."""
+    data = json.loads(card_data) if card_data else {}
+    value = data.get("base_model") if isinstance(data, dict) else None
+    names = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    for tag in tags or []:
+        if isinstance(tag, str) and tag.startswith("base_model:"):
+            names.append(tag.split(":")[-1])
+    return list(dict.fromkeys(n.strip() for n in names if HUB_REPO_ID.match(n.strip())))
+
+
+@dataclass
+class BaseLookups:
+    """What earlier crawls learnt about base models outside the scope, reused for `refresh_days`."""
+
+    found: dict[str, dict[str, Any]]  # lower-cased id -> its listing row (fetched within the window)
+    not_found: dict[str, str]  # lower-cased id -> date it was first found missing
+
+
+def previous_base_lookups(store: Store, date: str, refresh_days: int) -> BaseLookups:
+    previous_date = store.previous_date("raw", "listing", date)
+    if previous_date is None:
+        return BaseLookups({}, {})
+    oldest = dt.date.fromisoformat(date) - dt.timedelta(days=refresh_days)
+    bases = store.read("raw", "listing", previous_date).filter(
+        (pl.col("scope_reason") == "base_model") & (pl.col("listed_at").dt.date() >= oldest)
+    )
+    found = {}
+    for row in bases.iter_rows(named=True):
+        found[row["repo_id"].lower()] = found[row["requested_id"].lower()] = row
+    not_found = store.read_json("raw", "listing_stats", previous_date).get("bases_not_found", {})
+    return BaseLookups(found, {k: v for k, v in not_found.items() if v >= oldest.isoformat()})
+
+
+def fetch_missing_bases(
+    client: HubClient, rows: list[dict[str, Any]], errors: list[CrawlError], lookups: BaseLookups, date: str,
+    *, max_depth: int,
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Base models named in scope but not in it, with their own bases up to `max_depth` levels, so that lineage
+    resolves. Bases known from a recent crawl are reused, not asked for again; a base that does not exist is
+    recorded once as a non-transient `base_model` error and then remembered as missing."""
+    known = {r["repo_id"].lower() for r in rows} | {r["requested_id"].lower() for r in rows}
+    hub_ids = {r["hub_id"] for r in rows}
+    not_found = dict(lookups.not_found)
+    added: list[dict[str, Any]] = []
+    frontier = rows
+    for _ in range(max_depth):
+        wanted = list(dict.fromkeys(
+            base for r in frontier for base in named_base_models(r.get("card_data"), r.get("tags"))
+            if base.lower() not in known and base.lower() not in not_found
+        ))
+        if not wanted:
+            break
+        known.update(w.lower() for w in wanted)
+        reused = [lookups.found[w.lower()] for w in wanted if w.lower() in lookups.found]
+        fetched = client.list_repos([w for w in wanted if w.lower() not in lookups.found], stage="base_model")
+        errors.extend(fetched.errors)
+        for error in fetched.errors:
+            if not error.transient:
+                not_found[error.repo_id.lower()] = date
+        frontier = [r for r in [*reused, *fetched.rows] if r["hub_id"] not in hub_ids]
+        hub_ids.update(r["hub_id"] for r in frontier)
+        known.update(r["repo_id"].lower() for r in frontier)
+        added += [{**r, "scope_reason": "base_model"} for r in frontier]
+    return added, not_found
 
 
 # ---- 2. details ---------------------------------------------------------------------------------------
@@ -231,7 +328,7 @@ def _texts_first_seen(store: Store, table: str, texts: dict[str, bytes], date: s
 
 # ---- 2b. named datasets -------------------------------------------------------------------------------
 
-HUB_DATASET_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[\w.-]{1,96})?$")
+
 DATASET_COLUMNS = ("hub_id", "status", "license_declared", "license_id", "open", "gated", "details_date")
 
 
@@ -374,7 +471,8 @@ def build_raw_snapshot(store: Store, date: str) -> dict:
         "requests": sum(stats.get("requests", 0) for stats in (listing_stats, details_stats, dataset_stats)),
         "retries": sum(stats.get("retries", 0) for stats in (listing_stats, details_stats, dataset_stats)),
         "errors": errors.height,
-        "status": "ok" if errors.height == 0 else "partial",
+        # partial: some repo could not be crawled for server or network trouble; a missing file is not that.
+        "status": "partial" if errors["transient"].any() else "ok",
         "pipeline_version": PIPELINE_VERSION,
     }
     store.write("raw", "crawl_runs", date, [run])
@@ -449,14 +547,20 @@ def build_facts(store: Store, date: str) -> dict:
 
 
 def build_openness(store: Store, date: str) -> dict:
+    """Grades per model, then lineage: each derivative's base chain and what its root base discloses."""
     facts = store.read("staging", "model_facts", date)
     rows = [
         {"snapshot_date": f["snapshot_date"], "hub_id": f["hub_id"], "repo_id": f["repo_id"], **grade(f, gated=f["gated"])}
         for f in facts.iter_rows(named=True)
     ]
-    path = store.write("staging", "openness", date, rows)
-    classes = pl.read_parquet(path).group_by("openness_class").len().sort("openness_class")
-    return {"models": len(rows), **dict(classes.iter_rows())}
+    grades = frame("openness", rows).drop(LINEAGE_COLUMNS)
+    # Old names the Hub redirected (renames) still name bases in older cards.
+    aliases = rename_aliases(store.read("raw", "models_raw", date))
+    with_lineage = inherit_grades(grades, resolve_lineage(facts, aliases=aliases)).rename({"depth": "lineage_depth"})
+    store.write("staging", "openness", date, with_lineage)
+    classes = with_lineage.group_by("openness_class").len().sort("openness_class")
+    statuses = with_lineage.group_by("lineage_status").len().sort("lineage_status")
+    return {"models": len(rows), **dict(classes.iter_rows()), **{f"lineage_{k}": v for k, v in statuses.iter_rows()}}
 
 
 # ---- 6. publish ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     requests          BIGINT NOT NULL,       -- HTTP requests sent, retries included
     retries           BIGINT NOT NULL,       -- requests repeated after a 429, a 5xx or a dropped connection
     errors            BIGINT NOT NULL,       -- rows in crawl_errors for this date
-    status            VARCHAR NOT NULL,      -- ok | partial (some repos failed)
+    status            VARCHAR NOT NULL,      -- ok | partial (some repos failed for server or network trouble)
     pipeline_version  VARCHAR NOT NULL
 );
 
@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS crawl_errors (
     snapshot_date  DATE NOT NULL,
     repo_id        VARCHAR NOT NULL,
     hub_id         VARCHAR,
-    stage          VARCHAR NOT NULL,         -- listing | model_info | readme | refs | license | dataset_info
+    stage          VARCHAR NOT NULL,         -- listing | model_info | base_model | readme | refs | license | dataset_info
     error_kind     VARCHAR NOT NULL,         -- exception class, e.g. HfHubHTTPError
     message        VARCHAR NOT NULL,
     attempts       INTEGER NOT NULL,         -- our attempts; hf_hub_download's own retries come on top
@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS models_raw (
     hub_id             VARCHAR NOT NULL,     -- the Hub's stable _id: survives renames
     repo_id            VARCHAR NOT NULL,
     requested_id       VARCHAR NOT NULL,     -- the id the scope asked for (differs after a rename)
+    scope_reason       VARCHAR NOT NULL,     -- scope (the crawl scope matched it) | base_model (a base, for lineage)
     author             VARCHAR,
     sha                VARCHAR,
     created_at         TIMESTAMP,
@@ -156,5 +157,18 @@ CREATE TABLE IF NOT EXISTS openness (
     mof_class         VARCHAR NOT NULL,       -- I | II | III | none
     eosai_score       DOUBLE NOT NULL,        -- mean over dimensions, open = 1, partial = 0.5
     rubric_version    VARCHAR NOT NULL,
+    -- Lineage (docs/rubric.md): the base chain within the snapshot, and what the root base discloses.
+    lineage_status           VARCHAR NOT NULL,  -- own | resolved | missing_base | cycle | too_deep
+    base_chain               VARCHAR[],         -- bases followed, nearest first
+    root_base                VARCHAR,           -- set when the chain is resolved
+    lineage_depth            INTEGER NOT NULL,
+    card_training_data       VARCHAR NOT NULL,  -- training_data for what this card alone discloses
+    base_training_data       VARCHAR,           -- the root base's grades (NULL unless resolved)
+    base_data_composition    VARCHAR,
+    base_training_code       VARCHAR,
+    base_checkpoints         VARCHAR,
+    base_paper               VARCHAR,
+    base_license             VARCHAR,
+    effective_training_data  VARCHAR NOT NULL,  -- the less open of the card's and the base's data; unknown if unresolved
     PRIMARY KEY (snapshot_date, hub_id)
 );

@@ -32,7 +32,10 @@ def _progress(context: dg.AssetExecutionContext):
 def hub_listing(context: dg.AssetExecutionContext, hub: HubResource, store: StoreResource) -> dg.MaterializeResult:
     date, files = context.partition_key, store.store()
     client = hub.client(date, files.hf_cache)
-    stats = snapshot.crawl_listing(files, client, hub.scope(), date, run_id=context.run.run_id, progress=_progress(context))
+    stats = snapshot.crawl_listing(
+        files, client, hub.scope(), date, run_id=context.run.run_id, fetch_bases=hub.fetch_missing_bases,
+        max_base_depth=hub.max_base_depth, base_refresh_days=hub.base_refresh_days, progress=_progress(context),
+    )
     return dg.MaterializeResult(
         metadata={"dagster/row_count": stats["models_listed"], "requests": stats["requests"],
                   "retries": stats["retries"], "errors": stats["errors"], "source": stats["source"]}

@@ -38,6 +38,9 @@ class HubResource(dg.ConfigurableResource):
     timeout_seconds: float = 60.0
     detail_workers: int = Field(default=4, description="Parallel detail fetches")
     dataset_refresh_days: int = Field(default=30, description="Look a named Hub dataset's license up again after")
+    fetch_missing_bases: bool = Field(default=True, description="Also crawl base models named in scope but not in it")
+    max_base_depth: int = Field(default=3, description="Levels of bases of bases to fetch for lineage")
+    base_refresh_days: int = Field(default=7, description="Reuse a base model fetched for lineage for this long")
 
     def scope(self) -> CrawlScope:
         return CrawlScope(

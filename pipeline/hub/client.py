@@ -364,18 +364,28 @@ class HubClient:
                 progress(len(result.rows))
         return result
 
+    def list_repos(self, repo_ids: list[str], *, stage: str = "model_info") -> ListingResult:
+        """Listing rows for explicit ids, one model_info each (renamed ids are followed to the new name)."""
+        result = ListingResult(rows=[])
+        result.rows.extend(self._model_infos(repo_ids, result.errors, stage=stage))
+        return result
+
+    def _model_infos(self, repo_ids, errors: list[CrawlError], *, stage: str = "model_info") -> Iterator[dict[str, Any]]:
+        listed_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        for repo_id in repo_ids:
+            try:
+                info = self._retrying(
+                    lambda: self.api.model_info(repo_id, expand=LISTING_EXPAND), f"model_info {repo_id}"
+                )
+            except RetriesExhausted as failure:
+                errors.append(_crawl_error(repo_id, None, stage, failure))
+                continue
+            yield listing_row(info, requested_id=repo_id, listed_at=listed_at)
+
     def _iter_listing(self, scope: CrawlScope, errors: list[CrawlError]) -> Iterator[dict[str, Any]]:
         listed_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         if scope.repo_ids:
-            for repo_id in scope.repo_ids:
-                try:
-                    info = self._retrying(
-                        lambda: self.api.model_info(repo_id, expand=LISTING_EXPAND), f"model_info {repo_id}"
-                    )
-                except RetriesExhausted as failure:
-                    errors.append(_crawl_error(repo_id, None, "model_info", failure))
-                    continue
-                yield listing_row(info, requested_id=repo_id, listed_at=listed_at)
+            yield from self._model_infos(scope.repo_ids, errors)
             return
         for author in scope.authors or (None,):
             models = self.api.list_models(
