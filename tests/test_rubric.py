@@ -25,7 +25,8 @@ CC_BY = {"license_id": "cc-by-4.0", "license_spdx": "CC-BY-4.0", "license_family
          "license_source": "card_metadata"}
 TRAINING_LINK = {"url": "https://github.com/o/r", "host": "github.com", "repo": "o/r", "role": "training"}
 TRAINING_CODE = {"training_code": True, "code_links": [TRAINING_LINK]}
-HUB_DATA = {"datasets": [{"name": "o/data", "hub_id": "o/data", "source": "card_metadata"}],
+HUB_DATA = {"datasets": [{"name": "o/data", "hub_id": "o/data", "source": "card_metadata", "license": "cc-by-4.0",
+                          "open": True}],
             "data_disclosure": "described"}
 PAPER = {"papers": ["arxiv:2401.00001"]}
 CHECKPOINTS = {"checkpoint_branches": 154, "checkpoint_pattern": "step", "checkpoints": "published"}
@@ -150,11 +151,12 @@ def test_eosai_score():
 def test_columns_match_the_schema_and_reasons_are_sentences():
     ddl = (REPO / "sql/schema.sql").read_text()
     body = re.search(r"CREATE TABLE IF NOT EXISTS openness \((.*?)\n\);", ddl, re.DOTALL).group(1)
-    columns = [line.split()[0] for line in body.splitlines() if line.strip() and not line.strip().startswith("PRIMARY")]
+    graded = body.split("-- Lineage")[0]  # the lineage columns come from pipeline/openness/lineage.py
+    columns = [line.split()[0] for line in graded.splitlines() if line.strip() and not line.strip().startswith("PRIMARY")]
     facts = make_facts(LLAMA3, HUB_DATA)
     result = grade(facts, gated="auto")
     assert list(result) == [c for c in columns if c not in ("snapshot_date", "hub_id", "repo_id")]
-    assert result["rubric_version"] == RUBRIC_VERSION == "2026.11-1"
+    assert result["rubric_version"] == RUBRIC_VERSION == "2026.11-2"
     assert all(result[d] in ("open", "partial", "closed", "unknown") for d in DIMENSIONS)
     reasons = grade_reasons(facts, "auto")
     assert set(reasons) == set(DIMENSIONS) | {"openness_class", "mof_class"}
@@ -169,3 +171,19 @@ def test_real_card_end_to_end(shared_data):
     assert result["openness_class"] == "osaid_candidate"
     assert result["checkpoints"] == "open"
     assert result["mof_class"] == "none"  # the card names the Pythia paper but does not link it
+
+
+def test_training_data_is_open_only_when_the_named_hub_datasets_are_open_data():
+    def dataset(hub_id, license_id, is_open):
+        return {"name": hub_id, "hub_id": hub_id, "source": "card_metadata", "license": license_id, "open": is_open}
+
+    def training_data(*datasets):
+        facts = make_facts(APACHE, {"datasets": list(datasets), "data_disclosure": "named"})
+        return grade(facts, gated="no")["training_data"]
+
+    assert training_data(dataset("o/a", "cc-by-4.0", True), dataset("o/b", "mit", True)) == "open"
+    assert training_data(dataset("o/a", "cc-by-4.0", True), dataset("o/b", "cc-by-nc-4.0", False)) == "partial"
+    assert training_data(dataset("o/a", None, None)) == "partial"  # its own license was never read
+    assert training_data({"name": "The Pile", "hub_id": None, "source": "readme", "license": None, "open": None}) == (
+        "partial"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-RUBRIC_VERSION = "2026.11-1"
+RUBRIC_VERSION = "2026.11-2"
 
 DIMENSIONS = (
     "weights", "license", "training_code", "training_data", "data_composition",
@@ -109,13 +109,20 @@ def _training_data(facts: dict[str, Any], gated: str) -> Judgment:
         if not facts.get("has_card"):
             return "unknown", "There is no model card to read the training data from."
         return "closed", "The card names no training data."
-    on_hub = [d["hub_id"] for d in datasets if d.get("hub_id")]
+    on_hub = [d for d in datasets if d.get("hub_id")]
     if not on_hub:
         return "partial", f"The card names {len(datasets)} datasets, none as a Hub dataset that can be downloaded."
+    known = [d for d in on_hub if d.get("open") is not None]
+    open_data = [d["hub_id"] for d in known if d["open"]]
+    if not open_data or len(open_data) < len(known):
+        restricted = [f"{d['hub_id']} ({d.get('license') or 'no license'})" for d in known if not d["open"]]
+        why = (f"not all are open data: {', '.join(restricted[:5])}" if restricted
+               else "whether they are open data is not known (their own licenses were not read)")
+        return "partial", f"The card names Hub datasets, but {why}."
     if facts.get("base_models"):
-        return "partial", ("The card names Hub datasets, but the model derives from "
+        return "partial", ("The card names open Hub datasets, but the model derives from "
                            f"{', '.join(facts['base_models'])} whose training data this card does not cover.")
-    return "open", f"The card names Hub datasets: {', '.join(on_hub[:5])}."
+    return "open", f"The card names Hub datasets under open data licenses: {', '.join(open_data[:5])}."
 
 
 def _data_composition(facts: dict[str, Any], gated: str) -> Judgment:
