@@ -109,7 +109,8 @@ def model_facts(context: dg.AssetExecutionContext, store: StoreResource) -> dg.M
     partitions_def=snapshot_dates,
     group_name="facts",
     kinds={"polars", "parquet"},
-    description="Openness grades per dimension and class per model, with the rubric version (docs/rubric.md).",
+    description="Openness grades per dimension and class per model, with the rubric version (docs/rubric.md), "
+    "and lineage: each derivative's base chain and what its root base discloses.",
 )
 def openness(context: dg.AssetExecutionContext, store: StoreResource) -> dg.MaterializeResult:
     stats = snapshot.build_openness(store.store(), context.partition_key)
