@@ -85,5 +85,11 @@ evidence_expectations = expectation_check(
     model_facts, "evidence", "staging", lambda s, d: {"model_facts_ids": _ids(s, "staging", "model_facts", d)}
 )
 openness_expectations = expectation_check(
-    openness, "openness", "staging", lambda s, d: {"model_facts_ids": _ids(s, "staging", "model_facts", d)}
+    openness,
+    "openness",
+    "staging",
+    lambda s, d: {
+        "model_facts_ids": _ids(s, "staging", "model_facts", d),
+        "model_facts_rows": s.read("staging", "model_facts", d).height,
+    },
 )
