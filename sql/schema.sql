@@ -172,3 +172,90 @@ CREATE TABLE IF NOT EXISTS openness (
     effective_training_data  VARCHAR NOT NULL,  -- the less open of the card's and the base's data; unknown if unresolved
     PRIMARY KEY (snapshot_date, hub_id)
 );
+
+-- History (rebuilt at every publish from the dated tables above and from backfill_states; see sql/history.sql).
+-- The state of a model is the columns between `repo_id` and `rubric_version` below: a new row starts whenever
+-- one of them changes. Facts keep model_facts' meaning; grades keep openness' names.
+
+CREATE TABLE IF NOT EXISTS backfill_states (
+    hub_id                   VARCHAR NOT NULL,
+    repo_id                  VARCHAR NOT NULL,
+    commit_sha               VARCHAR NOT NULL,
+    commit_date              TIMESTAMP NOT NULL,
+    readme_hash              VARCHAR,        -- key into cards
+    license_text_hash        VARCHAR,        -- key into license_texts
+    license_id               VARCHAR,
+    license_family           VARCHAR NOT NULL,
+    license_osi_approved     BOOLEAN,
+    gated                    VARCHAR NOT NULL,  -- git history does not record gating: the gate at backfill time
+    has_training_code        BOOLEAN NOT NULL,
+    data_disclosure          VARCHAR NOT NULL,
+    checkpoint_disclosure    VARCHAR NOT NULL,
+    datasets_named           INTEGER NOT NULL,
+    papers_linked            INTEGER NOT NULL,
+    base_models              VARCHAR[],
+    weights                  VARCHAR NOT NULL,
+    license                  VARCHAR NOT NULL,
+    training_code            VARCHAR NOT NULL,
+    training_data            VARCHAR NOT NULL,
+    data_composition         VARCHAR NOT NULL,
+    checkpoints              VARCHAR NOT NULL,
+    paper                    VARCHAR NOT NULL,
+    model_card               VARCHAR NOT NULL,
+    access                   VARCHAR NOT NULL,
+    openness_class           VARCHAR NOT NULL,
+    osaid_candidate          BOOLEAN NOT NULL,
+    mof_class                VARCHAR NOT NULL,
+    eosai_score              DOUBLE NOT NULL,
+    rubric_version           VARCHAR NOT NULL,
+    extractor_version        VARCHAR NOT NULL,
+    backfilled_at            TIMESTAMP NOT NULL,
+    PRIMARY KEY (hub_id, commit_sha)
+);
+
+CREATE TABLE IF NOT EXISTS model_history (
+    hub_id                   VARCHAR NOT NULL,
+    valid_from               DATE NOT NULL,     -- first date of this state
+    valid_to                 DATE,              -- first date of the next state (exclusive); NULL while current
+    source                   VARCHAR NOT NULL,  -- crawl | backfill (dated from git history, before the first crawl)
+    snapshots                INTEGER NOT NULL,  -- crawl dates that saw this state (0 for backfilled states)
+    last_seen                DATE,              -- last crawl date that saw it
+    repo_id                  VARCHAR NOT NULL,
+    license_id               VARCHAR,
+    license_family           VARCHAR NOT NULL,
+    license_osi_approved     BOOLEAN,
+    gated                    VARCHAR NOT NULL,
+    has_training_code        BOOLEAN NOT NULL,
+    data_disclosure          VARCHAR NOT NULL,
+    checkpoint_disclosure    VARCHAR NOT NULL,
+    datasets_named           INTEGER NOT NULL,
+    papers_linked            INTEGER NOT NULL,
+    base_models              VARCHAR[],
+    weights                  VARCHAR NOT NULL,
+    license                  VARCHAR NOT NULL,
+    training_code            VARCHAR NOT NULL,
+    training_data            VARCHAR NOT NULL,
+    data_composition         VARCHAR NOT NULL,
+    checkpoints              VARCHAR NOT NULL,
+    paper                    VARCHAR NOT NULL,
+    model_card               VARCHAR NOT NULL,
+    access                   VARCHAR NOT NULL,
+    openness_class           VARCHAR NOT NULL,
+    osaid_candidate          BOOLEAN NOT NULL,
+    mof_class                VARCHAR NOT NULL,
+    eosai_score              DOUBLE NOT NULL,
+    rubric_version           VARCHAR NOT NULL,
+    PRIMARY KEY (hub_id, valid_from)
+);
+
+CREATE TABLE IF NOT EXISTS openness_changes (
+    change_date   DATE NOT NULL,     -- the first date the new state was seen
+    hub_id        VARCHAR NOT NULL,
+    repo_id       VARCHAR NOT NULL,  -- the id on change_date (the old id for `disappeared`)
+    change        VARCHAR NOT NULL,  -- appeared | disappeared | renamed | license_changed | became_gated | became_ungated
+                                     -- | training_code_added | training_code_removed | checkpoints_published
+                                     -- | datasets_disclosed | class_changed
+    before        VARCHAR,
+    after         VARCHAR,
+    source        VARCHAR NOT NULL   -- crawl | backfill
+);
