@@ -83,7 +83,8 @@ def build_resources(
     return {
         "hub": hub or HubResource(endpoint=os.environ.get("OPENNESS_HUB_ENDPOINT", PUBLIC_HUB)),
         "store": StoreResource(home=str(store.home)),
-        "duckdb": DuckDBResource(database=str(store.duckdb_path), connection_config=DUCKDB_CONFIG),
+        # Runs write a working copy; published_snapshot releases it onto the analysts' file (pipeline.store.release).
+        "duckdb": DuckDBResource(database=str(store.work_duckdb_path), connection_config=DUCKDB_CONFIG),
     }
 
 

@@ -4,7 +4,8 @@
       raw/<table>/snapshot_date=YYYY-MM-DD/<table>.parquet        what the crawl saw (listing, details, texts)
       staging/<table>/snapshot_date=YYYY-MM-DD/<table>.parquet    derived tables waiting for their checks
       snapshots/<table>/snapshot_date=YYYY-MM-DD/<table>.parquet  published: checked, for researchers
-      observatory.duckdb                                          published: for analysts
+      observatory.duckdb                                          published: for analysts (replaced whole, never written)
+      work/observatory.duckdb                                     the copy runs write; released onto the one above
       hf-cache/                                                   huggingface_hub download cache (disposable)
 
 Every file is written to a temporary name and renamed into place, so a crash never leaves half a file,
@@ -41,6 +42,11 @@ class Store:
     @property
     def duckdb_path(self) -> Path:
         return self.home / "observatory.duckdb"
+
+    @property
+    def work_duckdb_path(self) -> Path:
+        """The database runs write; pipeline.store.release copies it onto duckdb_path after a publish."""
+        return self.home / "work" / "observatory.duckdb"
 
     @property
     def hf_cache(self) -> Path:
