@@ -127,6 +127,52 @@ def openness(context: dg.AssetExecutionContext, store: StoreResource) -> dg.Mate
     "transaction and writes the Parquet snapshot (snapshots/<table>/snapshot_date=YYYY-MM-DD/).",
 )
 def published_snapshot(context: dg.AssetExecutionContext, store: StoreResource, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    from pipeline.store.release import ensure_working_copy, release_database
+
+    files = store.store()
+    ensure_working_copy(files)
     with duckdb.get_connection() as conn:
-        counts = snapshot.publish(store.store(), conn, context.partition_key)
+        try:
+            counts = snapshot.publish(files, conn, context.partition_key)
+            conn.execute("CHECKPOINT")  # everything into the file itself, none left in its write-ahead log
+        finally:
+            conn.close()  # get_connection closes only on success; a file left open would block the next release
+    release_database(files)  # the analysts' file is replaced whole, only after a successful publish
     return dg.MaterializeResult(metadata={f"rows_{table}": n for table, n in counts.items()})
+
+
+class HistoryBackfillConfig(dg.Config):
+    repo_ids: list[str] = []  # model repos whose git history to backfill
+
+
+@dg.asset(
+    group_name="history",
+    kinds={"huggingface", "parquet"},
+    pool="hub",
+    description="Past states dated by git history: README and LICENSE read at every commit that changed them "
+    "(raw/backfill_states/hub_id=.../). One commit listing per repo, one download per distinct file version.",
+)
+def history_backfill(
+    context: dg.AssetExecutionContext, config: HistoryBackfillConfig, hub: HubResource, store: StoreResource
+) -> dg.MaterializeResult:
+    from pipeline import backfill
+    from pipeline.store.files import today
+
+    files = store.store()
+    client = hub.client(today(), files.hf_cache)
+    totals = {"repos": 0, "commits": 0, "readme_versions": 0, "license_versions": 0, "states": 0}
+    requests: dict[str, int] = {}
+    dataset_licenses = backfill.latest_dataset_licenses(files)
+    for repo_id in config.repo_ids:
+        result = backfill.backfill_repo(client, repo_id, dataset_licenses=dataset_licenses)
+        written = backfill.write_backfill(files, result.hub_id, result.rows, result.texts)
+        context.log.info(f"{result.repo_id}: {result.commits} commits, {written['states']} states, "
+                         f"requests {result.requests.as_dict()}")
+        totals["repos"] += 1
+        totals["commits"] += result.commits
+        totals["readme_versions"] += result.readme_versions
+        totals["license_versions"] += result.license_versions
+        totals["states"] += written["states"]
+        for kind, n in result.requests.as_dict().items():
+            requests[f"requests_{kind}"] = requests.get(f"requests_{kind}", 0) + n
+    return dg.MaterializeResult(metadata={"dagster/row_count": totals["states"], **totals, **requests})

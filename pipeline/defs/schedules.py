@@ -4,7 +4,7 @@ from pipeline.defs.partitions import snapshot_dates
 
 daily_snapshot_job = dg.define_asset_job(
     "daily_snapshot",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("history"),  # the backfill runs on demand
     partitions_def=snapshot_dates,
     description="Crawl, extract, grade, check and publish one snapshot date.",
 )

@@ -1,0 +1,272 @@
+"""Backfill: a repo's past states, dated by its git history, for the time before the first crawl.
+
+One `model_info` (today's gate, files and id), one commit listing, then, oldest commit first, README.md and the
+LICENSE-like file the repo has today, read at each commit. `hf_hub_download` keeps blobs by ETag, so a file that
+did not change between two commits costs only its HEAD, and a distinct file version costs one GET. A state row is
+written for every commit whose README or LICENSE content differs from the commit before. See docs/backfill.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from huggingface_hub import _CACHED_NO_EXIST, try_to_load_from_cache
+from huggingface_hub.errors import (
+    EntryNotFoundError,
+    GatedRepoError,
+    RepositoryNotFoundError,
+)
+from huggingface_hub.file_download import repo_folder_name
+
+from pipeline.extract.facts import extract
+from pipeline.extract.model import ModelInput
+from pipeline.hub.client import (
+    HubClient,
+    RetriesExhausted,
+    error_message,
+    license_file_to_read,
+    underlying_error,
+)
+from pipeline.openness.rubric import grade
+from pipeline.snapshot import content_hash
+from pipeline.store.files import Store, today
+from pipeline.store.tables import frame
+
+TABLE = "backfill_states"
+
+
+class BackfillError(Exception):
+    """A repo could not be backfilled; `not_found` when the Hub does not know it (a mistake in the id)."""
+
+    def __init__(self, message: str, *, not_found: bool = False) -> None:
+        super().__init__(message)
+        self.not_found = not_found
+
+
+@dataclass
+class RequestCounts:
+    """HTTP requests of one backfill, by kind. `model_info` and `commits` include any retries of those calls;
+    `head` counts file reads that reached the server (one HEAD each, answered 200 or 404), `get` the file
+    versions actually downloaded (new non-empty blobs in the download cache); `retries` are repeated attempts of
+    any kind (also inside `total`, not inside `head` or `get`)."""
+
+    model_info: int = 0
+    commits: int = 0
+    head: int = 0
+    get: int = 0
+    retries: int = 0
+    total: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class BackfillResult:
+    hub_id: str
+    repo_id: str
+    gated: str  # today's gate: git history does not record gating
+    license_file: str | None  # the LICENSE-like file the repo has today, read at every commit
+    commits: int  # commits listed
+    readme_versions: int  # distinct README contents over the history
+    license_versions: int  # distinct LICENSE contents
+    rows: list[dict[str, Any]] = field(default_factory=list)  # backfill_states rows, oldest first
+    texts: dict[str, dict[str, bytes]] = field(default_factory=dict)  # cards / license_texts: hash -> bytes
+    requests: RequestCounts = field(default_factory=RequestCounts)
+
+
+def backfill_repo(
+    client: HubClient, repo_id: str, *, dataset_licenses: dict[str, str | None] | None = None
+) -> BackfillResult:
+    """The dated past states of one repo. `dataset_licenses` (lower-cased dataset id -> license id, as the crawl
+    knows them) grades named datasets as the crawl does; without it they count as not looked up."""
+    counts = RequestCounts()
+    start = client.request_counts()
+
+    before = client.request_counts()["requests"]
+    listed = client.list_repos([repo_id])
+    counts.model_info = client.request_counts()["requests"] - before
+    if listed.errors:
+        error = listed.errors[0]
+        if error.error_kind == RepositoryNotFoundError.__name__:
+            raise BackfillError(f"{repo_id}: no such model repo on the Hub", not_found=True)
+        raise BackfillError(f"{repo_id}: model_info failed: {error.message}")
+    today_row = listed.rows[0]
+    hub_id, current_id, gated = today_row["hub_id"], today_row["repo_id"], today_row["gated"]
+    license_path = license_file_to_read(today_row["siblings"], today_row["card_data"])
+
+    before = client.request_counts()["requests"]
+    try:
+        # list_repo_commits follows the Link pages itself (and retries 429/5xx): one call, newest first.
+        commits = client._retrying(lambda: client.api.list_repo_commits(current_id), f"commits {current_id}", retry=False)
+    except RetriesExhausted as failure:
+        raise BackfillError(f"{current_id}: listing commits failed: {error_message(failure.error)}") from None
+    counts.commits = client.request_counts()["requests"] - before
+
+    result = BackfillResult(hub_id, current_id, gated, license_path, commits=len(commits), readme_versions=0,
+                            license_versions=0, texts={"cards": {}, "license_texts": {}}, requests=counts)
+    backfilled_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    previous: tuple[str | None, str | None] = (None, None)  # before the first commit there is nothing
+    for commit in reversed(commits):
+        readme = _read_at(client, current_id, "README.md", commit.commit_id, counts)
+        license_text = _read_at(client, current_id, license_path, commit.commit_id, counts) if license_path else None
+        hashes = (_remember(result.texts["cards"], readme), _remember(result.texts["license_texts"], license_text))
+        if hashes == previous:
+            continue
+        previous = hashes
+        result.rows.append(state_row(
+            hub_id=hub_id, repo_id=current_id, commit_sha=commit.commit_id, commit_date=_naive_utc(commit.created_at),
+            readme=readme, license_text=license_text, license_file=license_path if license_text is not None else None,
+            gated=gated, dataset_licenses=dataset_licenses or {}, backfilled_at=backfilled_at,
+        ))
+
+    result.readme_versions = len(result.texts["cards"])
+    result.license_versions = len(result.texts["license_texts"])
+    end = client.request_counts()
+    counts.total = end["requests"] - start["requests"]
+    counts.retries = end["retries"] - start["retries"]
+    return result
+
+
+def state_row(
+    *, hub_id: str, repo_id: str, commit_sha: str, commit_date: dt.datetime, readme: bytes | None,
+    license_text: bytes | None, license_file: str | None, gated: str, dataset_licenses: dict[str, str | None],
+    backfilled_at: dt.datetime,
+) -> dict[str, Any]:
+    """One backfill_states row: the facts and grades of the repo as its README and LICENSE stood at a commit.
+
+    Only the texts are historical: tags, branches, files and card metadata at that commit are not read (the
+    README's own front matter is), and the gate is today's."""
+    facts = extract(ModelInput(
+        repo_id=repo_id,
+        readme=_decode(readme),
+        license_text=_decode(license_text),
+        license_file=license_file,
+        gated=gated,
+        dataset_licenses=dataset_licenses,
+    )).facts
+    return {
+        "hub_id": hub_id,
+        "repo_id": repo_id,
+        "commit_sha": commit_sha,
+        "commit_date": commit_date,
+        "readme_hash": content_hash(readme) if readme is not None else None,
+        "license_text_hash": content_hash(license_text) if license_text is not None else None,
+        "license_id": facts["license_id"],
+        "license_family": facts["license_family"],
+        "license_osi_approved": facts["license_osi_approved"],
+        "gated": facts["gated"],
+        "has_training_code": facts["training_code"],
+        "data_disclosure": facts["data_disclosure"],
+        "checkpoint_disclosure": facts["checkpoints"],
+        "datasets_named": len(facts["datasets"]),
+        "papers_linked": len(facts["papers"]),
+        "base_models": facts["base_models"],
+        "extractor_version": facts["extractor_version"],
+        **grade(facts, gated=facts["gated"]),  # grades keep openness' names (training_code, checkpoints, ...)
+        "backfilled_at": backfilled_at,
+    }
+
+
+def _read_at(client: HubClient, repo_id: str, filename: str, sha: str, counts: RequestCounts) -> bytes | None:
+    """The file at a commit, or None when it did not exist there. Costs nothing when already cached, one HEAD
+    when the file (or its absence) is new to the cache, plus one GET when its content is."""
+    cached = try_to_load_from_cache(repo_id, filename, cache_dir=client.cache_dir, revision=sha)
+    if cached is _CACHED_NO_EXIST:
+        return None  # a 404 at this commit, remembered by huggingface_hub's cache
+    if cached is None:
+        counts.head += 1
+    blobs = Path(client.cache_dir) / repo_folder_name(repo_id=repo_id, repo_type="model") / "blobs"
+    blobs_before = _count_blobs(blobs)
+    try:
+        data = client._download(repo_id, filename, sha)
+    except Exception as error:  # a missing file is an answer; anything else stops this repo
+        # Absent at this commit, or gated for us (then at every commit, as the crawl would also miss it).
+        if isinstance(underlying_error(error), (EntryNotFoundError, GatedRepoError)):
+            return None
+        raise BackfillError(f"{repo_id}: reading {filename} at {sha[:12]} failed: {error_message(error)}") from None
+    if data:  # huggingface_hub stores an empty file without a GET
+        counts.get += _count_blobs(blobs) - blobs_before
+    return data
+
+
+def _count_blobs(folder: Path) -> int:
+    if not folder.is_dir():
+        return 0
+    return sum(1 for p in folder.iterdir() if not p.name.endswith(".incomplete"))
+
+
+def _remember(texts: dict[str, bytes], data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    key = content_hash(data)
+    texts[key] = data
+    return key
+
+
+def _decode(data: bytes | None) -> str | None:
+    # As the crawl stores texts (pipeline.snapshot._texts_first_seen): bytes that are not UTF-8 are replaced.
+    return data.decode("utf-8", errors="replace") if data is not None else None
+
+
+def _naive_utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+
+
+# ---- storage ------------------------------------------------------------------------------------------
+
+
+def backfill_path(store: Store, hub_id: str) -> Path:
+    # hive-style partition value, escaped so that an id can never make a sub-folder
+    return store.home / "raw" / TABLE / f"hub_id={urllib.parse.quote(hub_id, safe='')}" / f"{TABLE}.parquet"
+
+
+def write_backfill(
+    store: Store, hub_id: str, rows: list[dict[str, Any]], texts: dict[str, dict[str, bytes]],
+    *, date: str | None = None,
+) -> dict[str, int]:
+    """Replaces the repo's backfilled states and the texts they point to.
+
+    The texts go beside the states (raw/backfill_texts/hub_id=.../), not into a crawl date's partition, which a
+    crawl of that date would replace; publishing loads them into the `cards` and `license_texts` tables.
+    """
+    date = date or today()
+    _write_atomically(frame(TABLE, rows), backfill_path(store, hub_id))
+    written = {"states": len(rows)}
+    for table in ("cards", "license_texts"):
+        stored = [
+            {"content_hash": h, "first_seen": date, "byte_length": len(b), "text": b.decode("utf-8", errors="replace")}
+            for h, b in sorted(texts.get(table, {}).items())
+        ]
+        _write_atomically(frame(table, stored), store.home / "raw" / "backfill_texts" / f"hub_id={hub_id}" / f"{table}.parquet")
+        written[f"{table}"] = len(stored)
+    return written
+
+
+def _write_atomically(df: pl.DataFrame, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    df.write_parquet(tmp, compression="zstd", statistics=True)
+    os.replace(tmp, target)
+
+
+def latest_dataset_licenses(store: Store) -> dict[str, str | None]:
+    """Named datasets' licenses as the latest crawl found them, so backfilled grades agree with the crawl's."""
+    from pipeline.snapshot import known_dataset_licenses
+
+    dates = store.dates("raw", "datasets_raw")
+    return known_dataset_licenses(store, dates[-1]) if dates else {}
+
+
+def read_backfill_states(store: Store) -> pl.DataFrame:
+    """Every backfilled repo's states, in backfill_states' columns."""
+    paths = sorted((store.home / "raw" / TABLE).glob(f"hub_id=*/{TABLE}.parquet"))
+    if not paths:
+        return frame(TABLE, [])
+    return pl.concat([pl.read_parquet(p) for p in paths])
