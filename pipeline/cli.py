@@ -64,6 +64,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--days", type=_positive, default=5, help="days of history to crawl (default 5)")
     demo.add_argument("--seed", type=int, default=7)
 
+    query = sub.add_parser("query", help="run a named analyst query (sql/queries) on the published database")
+    query.add_argument("name", nargs="?", help="query name; omit to list them")
+    query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="a query parameter, e.g. --param from=2026-01-01 (repeatable)")
+    query.add_argument("--db", type=Path, default=Path(os.environ.get("OPENNESS_HOME", "data")) / "observatory.duckdb",
+                       help="the DuckDB file (default: $OPENNESS_HOME/observatory.duckdb, i.e. data/observatory.duckdb)")
+    query.add_argument("--format", choices=["table", "csv", "parquet"], default="table")
+    query.add_argument("--out", type=Path, help="write the result to this file (required for parquet)")
+
+    backfill = sub.add_parser("backfill", help="date a repo's past states from its git history (README, LICENSE)")
+    backfill.add_argument("repo_ids", nargs="+", metavar="REPO_ID", help="model repo id(s) to backfill")
+    backfill.add_argument("--endpoint", default=os.environ.get("OPENNESS_HUB_ENDPOINT", PUBLIC_HUB),
+                          help="Hub endpoint (default: the public Hub); {snapshot_date} in it is replaced by today")
+    backfill.add_argument("--home", default=os.environ.get("OPENNESS_HOME", "data"),
+                          help="folder for raw data, snapshots and observatory.duckdb (default: ./data)")
+
     hub = sub.add_parser("hub", help="replay hubs: serve, generate, import recorded data")
     hub_sub = hub.add_subparsers(dest="hub_command", required=True, metavar="HUB_COMMAND")
     serve = hub_sub.add_parser("serve", help="serve a world folder on 127.0.0.1 with the Hub's routes")
@@ -106,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     agree.add_argument("--ground-truth", type=Path, help="folder of the ground-truth CSVs "
                        "(default: ../shared/data/ground-truth)")
     agree.add_argument("--json", type=Path, metavar="OUT", help="write every table and disagreement as JSON to OUT")
+
+    exp = sub.add_parser("export", help="write the published data, Croissant metadata, datasheet and rubric to a folder")
+    exp.add_argument("outdir", type=Path, help="a new or empty folder")
+    exp.add_argument("--home", default=os.environ.get("OPENNESS_HOME", "data"),
+                     help="the observatory folder to export from (default: ./data)")
+    exp.add_argument("--force", action="store_true", help="replace OUTDIR even if it is not empty")
+    exp.add_argument("--url", help="where the export will be published (Croissant `url`, datasheet, citation)")
     return parser
 
 
@@ -123,6 +146,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_eval(args)
         if args.command == "agreement":
             return command_agreement(args)
+        if args.command == "export":
+            return command_export(args)
+        if args.command == "query":
+            return command_query(args)
+        if args.command == "backfill":
+            return command_backfill(args)
         if args.hub_command == "serve":
             return command_serve(args)
         if args.hub_command == "synth":
@@ -134,6 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("openness: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        sys.stdout = open(os.devnull, "w")
+        return 0
 
 
 def _configure_logging() -> None:
@@ -252,8 +284,6 @@ def command_demo(args: argparse.Namespace) -> int:
 
 
 def print_demo_summary(conn, last_date: str) -> None:
-    from pipeline.paths import read_sql
-
     print(f"\nModels per openness class on {last_date}:")
     rows = conn.execute(
         "SELECT openness_class, count(*) AS models, round(avg(eosai_score), 2) AS mean_score "
@@ -262,7 +292,9 @@ def print_demo_summary(conn, last_date: str) -> None:
     ).fetchall()
     for cls, models, score in rows:
         print(f"  {cls:<26} {models:>6,}   mean EOSAI-style score {score}")
-    changes = conn.execute(f"SELECT change, count(*) FROM ({read_sql('changes.sql')}) GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    changes = conn.execute(
+        "SELECT change, count(*) FROM openness_changes WHERE source = 'crawl' GROUP BY 1 ORDER BY 2 DESC, 1"
+    ).fetchall()
     print("\nChanges seen between consecutive days:")
     if not changes:
         print("  none")
@@ -293,6 +325,118 @@ def command_agreement(args: argparse.Namespace) -> int:
     if args.json:
         agreement.write_json(report, args.json)
         print(f"\nWrote {args.json}")
+    return 0
+
+
+# ---- query --------------------------------------------------------------------------------------------
+
+
+def command_query(args: argparse.Namespace) -> int:
+    import duckdb
+    import polars as pl
+
+    from pipeline.queries import available_queries, run_query
+
+    queries = available_queries()
+    if args.name is None:
+        for query in queries.values():
+            params = " ".join(f"[--param {p}=...]" for p in query.parameters)
+            print(f"{query.name}\n    {query.description}" + (f"\n    {params}" if params else ""))
+        return 0
+    if args.name not in queries:
+        raise UserError(f"no query named {args.name!r}; run `openness query` to list them")
+    values = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UserError(f"--param must be NAME=VALUE, not {item!r}")
+        values[name] = value
+    if args.format == "parquet" and args.out is None:
+        raise UserError("--format parquet needs --out FILE")
+    if not args.db.is_file():
+        raise UserError(f"{args.db} does not exist (run `openness run` first, or pass --db)")
+    with duckdb.connect(str(args.db), read_only=True) as conn:
+        try:
+            result = run_query(conn, queries[args.name], values)
+        except (ValueError, duckdb.Error) as error:
+            raise UserError(str(error).splitlines()[0]) from None
+    if args.format == "parquet":
+        result.write_parquet(args.out)
+    elif args.format == "csv":
+        if args.out:
+            result.write_csv(args.out)
+        else:
+            sys.stdout.write(result.write_csv().rstrip("\n") + "\n")
+    else:
+        with pl.Config(tbl_rows=50, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200, tbl_hide_dataframe_shape=True):
+            print(result)
+        print(f"{result.height:,} rows")
+    if args.out:
+        print(f"Wrote {result.height:,} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+# ---- backfill -----------------------------------------------------------------------------------------
+
+
+def command_backfill(args: argparse.Namespace) -> int:
+    from pipeline import backfill, history
+    from pipeline.hub.client import HubClient
+    from pipeline.store.files import Store, today
+
+    _check_endpoint(args.endpoint)
+    store = Store.at(args.home)
+    client = HubClient(args.endpoint.replace("{snapshot_date}", today()), cache_dir=store.hf_cache)
+    dataset_licenses = backfill.latest_dataset_licenses(store)
+    unknown, failed, written_any = [], 0, False
+    for repo_id in args.repo_ids:
+        try:
+            result = backfill.backfill_repo(client, repo_id, dataset_licenses=dataset_licenses)
+        except backfill.BackfillError as error:
+            if error.not_found:
+                unknown.append(repo_id)
+            else:
+                print(f"openness: error: {error}", file=sys.stderr)
+                failed += 1
+            continue
+        written = backfill.write_backfill(store, result.hub_id, result.rows, result.texts)
+        written_any = True
+        r = result.requests
+        license_part = (f"{result.license_versions} {result.license_file} versions" if result.license_file
+                        else "no LICENSE file today")
+        print(
+            f"{result.repo_id}: {result.commits} commits listed, {result.readme_versions} README versions, "
+            f"{license_part}, {written['states']} states written; requests: {r.model_info} model_info, "
+            f"{r.commits} commit listing, {r.head} HEAD, {r.get} GET ({r.total} in all, {r.retries} retries)"
+        )
+    # The lead's history builder, once it lands: rebuilds model_history with the backfilled states.
+    if written_any and hasattr(history, "publish_history"):
+        counts = history.publish_history(args.home) or {}
+        print("history rebuilt: " + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
+    if unknown:
+        raise UserError(f"no such model repo on the Hub: {', '.join(unknown)}")
+    return 1 if failed else 0
+
+
+# ---- export -------------------------------------------------------------------------------------------
+
+
+def command_export(args: argparse.Namespace) -> int:
+    from pipeline.publishing import ExportError, export
+
+    try:
+        summary = export(args.home, args.outdir, force=args.force, url=args.url)
+    except ExportError as error:
+        print(f"openness: error: {error}", file=sys.stderr)
+        return 1
+    for warning in summary["croissant_warnings"]:
+        print(f"croissant.json: warning: {warning}", file=sys.stderr)
+    dates = summary["dates"]
+    print(
+        f"Exported {len(summary['tables'])} tables for {len(dates)} snapshot dates ({dates[0]} to {dates[-1]}) to "
+        f"{summary['outdir']}: snapshots/, observatory.duckdb, croissant.json (checked with mlcroissant), "
+        "DATASHEET.md, RUBRIC.md"
+    )
     return 0
 
 
