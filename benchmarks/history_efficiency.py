@@ -3,10 +3,12 @@
 A synthetic world of N models (default 100,000) over D days (default 365) at the generator's realistic change
 rates. Every distinct revision is extracted and graded once (as the crawl would on the day it changed); each
 day's crawl_states rows are then exactly the states visible that day, as if the pipeline had crawled every day.
-The history is built with the pipeline's own SQL (sql/history.sql), and the trend query (class shares per date)
-is timed over the history and over the uncompacted daily rows, in the same run.
+The history is built with the pipeline's own SQL (sql/history_rebuild.sql for all days but the last, then
+sql/history_append.sql for the last, checked equal to a full rebuild), and the trend query
+(sql/queries/class_shares.sql) is timed over the history against the same counts over the uncompacted daily rows.
 
     .venv/bin/python benchmarks/history_efficiency.py [--models 100000] [--days 365] [--seed 1] [--workdir DIR]
+        [--reuse]   (with --workdir: reuse the daily rows laid out by an earlier run there)
 
 Timings are for this run on this machine; compare the ratios, not the absolute figures.
 """
@@ -29,14 +31,11 @@ from pipeline.extract.model import ModelInput
 from pipeline.hub.synth import generate_world
 from pipeline.hub.world import World
 from pipeline.openness.rubric import grade
+from pipeline.history import can_append, history_sql, run_statements
 from pipeline.paths import read_sql
+from pipeline.queries import available_queries
 
-TREND_OVER_HISTORY = """
-SELECT d.snapshot_date, h.openness_class, count(*) AS models
-FROM (SELECT DISTINCT snapshot_date FROM crawl_runs) d
-JOIN model_history h ON h.valid_from <= d.snapshot_date AND (h.valid_to IS NULL OR d.snapshot_date < h.valid_to)
-GROUP BY ALL ORDER BY ALL
-"""
+# The trend over the daily rows, uncompacted: what an analyst would write without the history.
 TREND_OVER_DAILY = """
 SELECT snapshot_date, openness_class, count(*) AS models FROM crawl_states GROUP BY ALL ORDER BY ALL
 """
@@ -82,15 +81,76 @@ def best_of(conn: duckdb.DuckDBPyConnection, sql: str, runs: int = 5) -> tuple[f
     return min(times), n
 
 
+def measure_history(conn: duckdb.DuckDBPyConnection, first: dt.date, args: argparse.Namespace, daily: int) -> None:
+    last = (first + dt.timedelta(days=args.days - 1)).isoformat()
+    # The history as the daily runs build it: rebuilt up to the day before the last, then the last day appended.
+    conn.execute("ALTER TABLE crawl_states RENAME TO all_states")
+    conn.execute("CREATE TABLE crawl_states AS SELECT * FROM all_states WHERE snapshot_date < ?", [last])
+    conn.execute("CREATE OR REPLACE TABLE all_runs AS SELECT * FROM crawl_runs")
+    conn.execute("DELETE FROM crawl_runs WHERE snapshot_date = ?", [last])
+    started = time.perf_counter()
+    conn.execute(history_sql("history_rebuild.sql")).fetchall()
+    rebuild = time.perf_counter() - started
+    conn.execute("INSERT INTO crawl_states SELECT * FROM all_states WHERE snapshot_date = ?", [last])
+    conn.execute("INSERT INTO crawl_runs VALUES (?)", [last])
+    assert can_append(conn, last)
+    started = time.perf_counter()
+    run_statements(conn, history_sql("history_append.sql"), {"snapshot_date": last})
+    append = time.perf_counter() - started
+    started = time.perf_counter()
+    conn.execute(read_sql("history_changes.sql")).fetchall()
+    changes = time.perf_counter() - started
+    conn.execute("CREATE OR REPLACE TABLE appended AS SELECT * FROM model_history")
+    conn.execute(history_sql("history_rebuild.sql")).fetchall()
+    differ = conn.execute(
+        "SELECT count(*) FROM ((SELECT * FROM appended EXCEPT ALL SELECT * FROM model_history) "
+        "UNION ALL (SELECT * FROM model_history EXCEPT ALL SELECT * FROM appended))"
+    ).fetchall()[0][0]
+    history = conn.execute("SELECT count(*) FROM model_history").fetchall()[0][0]
+    models = conn.execute("SELECT count(DISTINCT hub_id) FROM model_history").fetchall()[0][0]
+    events = conn.execute("SELECT count(*) FROM openness_changes").fetchall()[0][0]
+    print(f"model_history: {history:,} rows for {models:,} models ({events:,} change events)")
+    print(f"history maintenance: rebuild of {args.days - 1} days {rebuild:.1f} s; appending day {args.days} "
+          f"{append:.2f} s; events from the history {changes:.2f} s; appended == rebuilt: {differ == 0}")
+    print(f"history rows / (snapshots x models) = {history:,} / {daily:,} = {history / daily:.4f}")
+
+    trend = next(q for q in available_queries().values() if q.name == "class_shares")
+    over_history, n1 = best_of(conn, trend.sql.replace("$from", "NULL").replace("$to", "NULL"))
+    over_daily, n2 = best_of(conn, TREND_OVER_DAILY)
+    same = conn.execute(
+        f"SELECT count(*) FROM ((SELECT snapshot_date, openness_class, models FROM "
+        f"({trend.sql.replace('$from', 'NULL').replace('$to', 'NULL')})) EXCEPT ({TREND_OVER_DAILY}))"
+    ).fetchall()[0][0]
+    print(f"trend query (sql/queries/class_shares.sql, best of 5): history {over_history * 1000:.0f} ms "
+          f"({n1:,} rows); the same counts from the daily rows {over_daily * 1000:.0f} ms ({n2:,} rows); "
+          f"ratio history/daily = {over_history / over_daily:.2f}; results {'identical' if same == 0 and n1 == n2 else 'DIFFER'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, help="keep the world and database here (default: a temp folder)")
+    parser.add_argument("--reuse", action="store_true", help="reuse the daily rows of an earlier run in --workdir")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="history-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    db = work / "bench.duckdb"
+    if args.reuse and db.is_file():
+        conn = duckdb.connect(str(db))
+        conn.execute("DROP TABLE IF EXISTS crawl_states")
+        conn.execute("ALTER TABLE all_states RENAME TO crawl_states") if conn.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'all_states'").fetchall()[0][0] else None
+        conn.execute("DROP TABLE IF EXISTS crawl_runs")
+        conn.execute("CREATE TABLE crawl_runs AS SELECT DISTINCT snapshot_date FROM crawl_states ORDER BY 1")
+        first = conn.execute("SELECT min(snapshot_date) FROM crawl_runs").fetchall()[0][0]
+        args.days = conn.execute("SELECT count(*) FROM crawl_runs").fetchall()[0][0]
+        daily = conn.execute("SELECT count(*) FROM crawl_states").fetchall()[0][0]
+        print(f"reusing {daily:,} daily rows over {args.days} days from {db}")
+        measure_history(conn, first, args, daily)
+        conn.close()
+        return
 
     started = time.perf_counter()
     summary = generate_world(work / "world", models=args.models, days=args.days, seed=args.seed)
@@ -102,7 +162,6 @@ def main() -> None:
     states = revision_states(world)
     print(f"extracted and graded {states.height:,} revisions ({time.perf_counter() - started:.0f} s)")
 
-    db = work / "bench.duckdb"
     db.unlink(missing_ok=True)
     conn = duckdb.connect(str(db))
     conn.execute(read_sql("schema.sql"))
@@ -130,25 +189,7 @@ def main() -> None:
     daily = conn.execute("SELECT count(*) FROM crawl_states").fetchall()[0][0]
     print(f"daily rows (snapshots x models): {daily:,} ({time.perf_counter() - started:.0f} s to lay out)")
 
-    started = time.perf_counter()
-    conn.execute(read_sql("history.sql")).fetchall()
-    rebuild = time.perf_counter() - started
-    history = conn.execute("SELECT count(*) FROM model_history").fetchall()[0][0]
-    models = conn.execute("SELECT count(DISTINCT hub_id) FROM model_history").fetchall()[0][0]
-    events = conn.execute("SELECT count(*) FROM openness_changes").fetchall()[0][0]
-    distinct = conn.execute(
-        "SELECT count(*) FROM (SELECT DISTINCT hub_id, shown_from FROM intervals WHERE NOT deleted)"
-    ).fetchall()[0][0]
-    print(f"model_history: {history:,} rows for {models:,} models ({events:,} change events), rebuilt in {rebuild:.1f} s")
-    print(f"distinct daily states laid out (upper bound): {distinct:,}")
-    print(f"history rows / (snapshots x models) = {history:,} / {daily:,} = {history / daily:.4f}")
-
-    over_history, n1 = best_of(conn, TREND_OVER_HISTORY)
-    over_daily, n2 = best_of(conn, TREND_OVER_DAILY)
-    same = conn.execute(f"SELECT count(*) FROM (({TREND_OVER_HISTORY}) EXCEPT ({TREND_OVER_DAILY}))").fetchall()[0][0]
-    print(f"trend query (class shares per date, best of 5): history {over_history * 1000:.0f} ms ({n1:,} rows), "
-          f"daily rows {over_daily * 1000:.0f} ms ({n2:,} rows); ratio history/daily = {over_history / over_daily:.2f}; "
-          f"results {'identical' if same == 0 and n1 == n2 else 'DIFFER'}")
+    measure_history(conn, first, args, daily)
     print(f"database: {db} ({db.stat().st_size / 2**20:.0f} MiB)")
     conn.close()
     if args.workdir is None:

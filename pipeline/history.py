@@ -1,19 +1,45 @@
-"""History you can query: model_history and openness_changes, rebuilt from the published dated tables.
+"""History you can query: model_history (one row per model per distinct state) and openness_changes (events).
 
-The rebuild is SQL (sql/crawl_states.sql, sql/history.sql) run inside the publishing transaction, so the
-history always matches the dates that are published, whatever order they were crawled, re-run or backfilled in.
+Both follow the published dated tables. Publishing a new latest date appends to the history, touching only the
+models that changed (sql/history_append.sql); re-running an older date, or a backfill, rebuilds it from every
+dated row (sql/history_rebuild.sql). Both give the same rows; the tests check it. The events are then recomputed
+from the compact history (sql/history_changes.sql). Everything runs inside the publishing transaction.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from functools import cache
 
 import duckdb
 
 from pipeline.paths import read_sql
 from pipeline.store.files import Store
+from pipeline.store.tables import table_schema
 
 BACKFILL_GLOB = "raw/backfill_states/*/backfill_states.parquet"
+# model_history's bookkeeping columns; every other column is part of a model's state.
+BOOKKEEPING = ("hub_id", "valid_from", "valid_to", "source", "snapshots", "last_seen")
+
+
+@cache
+def state_columns() -> tuple[str, ...]:
+    return tuple(c for c in table_schema("model_history") if c not in BOOKKEEPING)
+
+
+def history_sql(name: str) -> str:
+    """A history SQL file with {state} written out as the struct of the state columns (one list: the schema's)."""
+    state = "{" + ", ".join(f"'{c}': {c}" for c in state_columns()) + "}"
+    return read_sql(name).replace("{state}", state)
+
+
+def run_statements(conn: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> None:
+    """Runs a file's statements one by one: DuckDB binds named parameters in single statements only."""
+    for statement in re.split(r";\s*$", sql, flags=re.MULTILINE):
+        code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip()
+        if code:
+            conn.execute(code, {k: v for k, v in params.items() if f"${k}" in code}).fetchall()
 
 
 def load_backfill_states(conn: duckdb.DuckDBPyConnection, store: Store) -> int:
@@ -36,14 +62,38 @@ def load_backfill_states(conn: duckdb.DuckDBPyConnection, store: Store) -> int:
     return conn.execute("SELECT count(*) FROM backfill_states").fetchall()[0][0]
 
 
-def rebuild_history(conn: duckdb.DuckDBPyConnection, store: Store) -> dict[str, int]:
-    """Rebuilds model_history and openness_changes from the dated tables and the backfilled states."""
-    backfilled = load_backfill_states(conn, store)
+def can_append(conn: duckdb.DuckDBPyConnection, date: str) -> bool:
+    """True when `date` is a new latest crawl date and the history already holds every earlier one."""
+    latest_in_history, latest_before, later = conn.execute(
+        "SELECT (SELECT max(last_seen) FROM model_history), "
+        "(SELECT max(snapshot_date) FROM crawl_runs WHERE snapshot_date < ?), "
+        "(SELECT count(*) FROM crawl_runs WHERE snapshot_date > ?)",
+        [date, date],
+    ).fetchall()[0]
+    return later == 0 and latest_before is not None and latest_in_history == latest_before
+
+
+def update_history(conn: duckdb.DuckDBPyConnection, store: Store, date: str | None = None) -> dict[str, int]:
+    """Brings model_history and openness_changes up to date after publishing `date` (None: rebuild)."""
     conn.execute(read_sql("crawl_states.sql")).fetchall()
-    conn.execute(read_sql("history.sql")).fetchall()
-    rows = conn.execute("SELECT count(*) FROM model_history").fetchall()[0][0]
-    events = conn.execute("SELECT count(*) FROM openness_changes").fetchall()[0][0]
-    return {"backfill_states": backfilled, "model_history": rows, "openness_changes": events}
+    backfilled = None
+    if date is not None and can_append(conn, date):
+        run_statements(conn, history_sql("history_append.sql"), {"snapshot_date": date})
+        mode = "appended"
+    else:
+        backfilled = load_backfill_states(conn, store)
+        conn.execute(history_sql("history_rebuild.sql")).fetchall()
+        mode = "rebuilt"
+    conn.execute(read_sql("history_changes.sql")).fetchall()
+    counts = {} if backfilled is None else {"backfill_states": backfilled}
+    counts[f"model_history_{mode}"] = conn.execute("SELECT count(*) FROM model_history").fetchall()[0][0]
+    counts["openness_changes"] = conn.execute("SELECT count(*) FROM openness_changes").fetchall()[0][0]
+    return counts
+
+
+def rebuild_history(conn: duckdb.DuckDBPyConnection, store: Store) -> dict[str, int]:
+    """Rebuilds model_history and openness_changes from every dated row and backfilled state."""
+    return update_history(conn, store, None)
 
 
 def publish_history(home: str | os.PathLike) -> dict[str, int]:

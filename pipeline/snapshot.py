@@ -24,7 +24,7 @@ import polars as pl
 from pipeline.extract.facts import extract
 from pipeline.extract.licenses import is_open_license, least_open, normalise_license_id
 from pipeline.extract.model import ModelInput
-from pipeline.history import rebuild_history
+from pipeline.history import update_history
 from pipeline.hub.client import CrawlError, CrawlScope, HubClient
 from pipeline.openness.agreement import rename_aliases
 from pipeline.openness.lineage import inherit_grades, resolve_lineage
@@ -586,7 +586,7 @@ def publish(store: Store, conn: duckdb.DuckDBPyConnection, date: str) -> dict[st
                 f"SELECT count(*) FROM {table} WHERE {'first_seen' if table in TEXT_TABLES else 'snapshot_date'} = ?",
                 [date],
             ).fetchall()[0][0]
-        counts.update(rebuild_history(conn, store))
+        counts.update(update_history(conn, store, date))
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
