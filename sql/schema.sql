@@ -173,7 +173,7 @@ CREATE TABLE IF NOT EXISTS openness (
     PRIMARY KEY (snapshot_date, hub_id)
 );
 
--- History (rebuilt at every publish from the dated tables above and from backfill_states; see sql/history.sql).
+-- History (kept in step with the dated tables above and backfill_states at every publish; pipeline/history.py).
 -- The state of a model is the columns between `repo_id` and `rubric_version` below: a new row starts whenever
 -- one of them changes. Facts keep model_facts' meaning; grades keep openness' names.
 
