@@ -81,6 +81,22 @@ def best_of(conn: duckdb.DuckDBPyConnection, sql: str, runs: int = 5) -> tuple[f
     return min(times), n
 
 
+def lay_out_daily_rows(conn: duckdb.DuckDBPyConnection, first: dt.date, days: int) -> int:
+    """crawl_runs (the dates) and crawl_states (one row per date and visible repo) from the revision intervals."""
+    conn.execute(f"""
+        DROP TABLE IF EXISTS crawl_runs; DROP TABLE IF EXISTS crawl_states; DROP TABLE IF EXISTS all_states;
+        DROP TABLE IF EXISTS all_runs; DROP TABLE IF EXISTS appended;
+        CREATE TABLE crawl_runs AS
+        SELECT (DATE '{first}' + i::INTEGER) AS snapshot_date FROM range({days}) t(i);
+        CREATE TABLE crawl_states AS
+        SELECT c.snapshot_date, i.* EXCLUDE (commit_date, deleted, day, shown_from, shown_to)
+        FROM crawl_runs c JOIN intervals i
+          ON i.shown_from <= c.snapshot_date AND (i.shown_to IS NULL OR c.snapshot_date < i.shown_to)
+        WHERE NOT i.deleted AND i.day <= c.snapshot_date;
+    """)
+    return conn.execute("SELECT count(*) FROM crawl_states").fetchall()[0][0]
+
+
 def measure_history(conn: duckdb.DuckDBPyConnection, first: dt.date, args: argparse.Namespace, daily: int) -> None:
     last = (first + dt.timedelta(days=args.days - 1)).isoformat()
     # The history as the daily runs build it: rebuilt up to the day before the last, then the last day appended.
@@ -139,15 +155,9 @@ def main() -> None:
     db = work / "bench.duckdb"
     if args.reuse and db.is_file():
         conn = duckdb.connect(str(db))
-        conn.execute("DROP TABLE IF EXISTS crawl_states")
-        conn.execute("ALTER TABLE all_states RENAME TO crawl_states") if conn.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'all_states'").fetchall()[0][0] else None
-        conn.execute("DROP TABLE IF EXISTS crawl_runs")
-        conn.execute("CREATE TABLE crawl_runs AS SELECT DISTINCT snapshot_date FROM crawl_states ORDER BY 1")
-        first = conn.execute("SELECT min(snapshot_date) FROM crawl_runs").fetchall()[0][0]
-        args.days = conn.execute("SELECT count(*) FROM crawl_runs").fetchall()[0][0]
-        daily = conn.execute("SELECT count(*) FROM crawl_states").fetchall()[0][0]
-        print(f"reusing {daily:,} daily rows over {args.days} days from {db}")
+        first = conn.execute("SELECT min(shown_from) FROM intervals").fetchall()[0][0]
+        daily = lay_out_daily_rows(conn, first, args.days)
+        print(f"reusing the graded revisions in {db}: {daily:,} daily rows over {args.days} days")
         measure_history(conn, first, args, daily)
         conn.close()
         return
@@ -165,14 +175,11 @@ def main() -> None:
     db.unlink(missing_ok=True)
     conn = duckdb.connect(str(db))
     conn.execute(read_sql("schema.sql"))
-    conn.execute("DROP TABLE crawl_runs")  # the benchmark needs only its dates
+    conn.execute("DROP TABLE crawl_runs")  # the benchmark's crawl_runs holds only the dates
     conn.register("revision_states", states.to_arrow())
     first = dt.date.fromisoformat(world.dates[0])
     # Each repo's state on a day is its newest revision committed by the end of that day (the replay hub's rule).
-    started = time.perf_counter()
     conn.execute(f"""
-        CREATE TABLE crawl_runs AS
-        SELECT (DATE '{first}' + i::INTEGER) AS snapshot_date FROM range({args.days}) t(i);
         CREATE TABLE visible AS
         SELECT *, commit_date[:10]::DATE AS day FROM revision_states
         QUALIFY row_number() OVER (PARTITION BY hub_id, commit_date[:10] ORDER BY commit_date DESC) = 1;
@@ -180,13 +187,9 @@ def main() -> None:
         SELECT *, greatest(day, DATE '{first}') AS shown_from,
                lead(day) OVER (PARTITION BY hub_id ORDER BY day) AS shown_to
         FROM visible;
-        CREATE TABLE crawl_states AS
-        SELECT c.snapshot_date, i.* EXCLUDE (commit_date, deleted, day, shown_from, shown_to)
-        FROM crawl_runs c JOIN intervals i
-          ON i.shown_from <= c.snapshot_date AND (i.shown_to IS NULL OR c.snapshot_date < i.shown_to)
-        WHERE NOT i.deleted AND i.day <= c.snapshot_date;
     """)
-    daily = conn.execute("SELECT count(*) FROM crawl_states").fetchall()[0][0]
+    started = time.perf_counter()
+    daily = lay_out_daily_rows(conn, first, args.days)
     print(f"daily rows (snapshots x models): {daily:,} ({time.perf_counter() - started:.0f} s to lay out)")
 
     measure_history(conn, first, args, daily)
