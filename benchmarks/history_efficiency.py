@@ -130,6 +130,7 @@ def measure_history(conn: duckdb.DuckDBPyConnection, first: dt.date, args: argpa
           f"{append:.2f} s; events from the history {changes:.2f} s; appended == rebuilt: {differ == 0}")
     print(f"history rows / (snapshots x models) = {history:,} / {daily:,} = {history / daily:.4f}")
 
+    conn.execute(read_sql("views.sql"))
     trend = next(q for q in available_queries().values() if q.name == "class_shares")
     over_history, n1 = best_of(conn, trend.sql.replace("$from", "NULL").replace("$to", "NULL"))
     over_daily, n2 = best_of(conn, TREND_OVER_DAILY)

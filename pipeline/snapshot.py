@@ -569,6 +569,7 @@ def build_openness(store: Store, date: str) -> dict:
 
 def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(read_sql("schema.sql"))
+    conn.execute(read_sql("views.sql"))
 
 
 def publish(store: Store, conn: duckdb.DuckDBPyConnection, date: str) -> dict[str, int]:

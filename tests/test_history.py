@@ -135,3 +135,13 @@ def test_named_queries_answer_from_the_history(in_order, capsys):
 
     assert main(["query", "class_shares", "--db", db, "--param", "since=2026"]) == 2
     assert "has no parameter since" in capsys.readouterr().err
+
+
+def test_analyst_views_agree_with_the_named_queries(in_order):
+    with duckdb.connect(str(in_order / "observatory.duckdb"), read_only=True) as conn:
+        latest = conn.execute("SELECT repo_id FROM latest_state ORDER BY repo_id").fetchall()
+        shares = conn.execute(
+            "SELECT openness_class, models FROM class_shares_by_date WHERE snapshot_date = ? ORDER BY 1", [D3]
+        ).fetchall()
+    assert [r for (r,) in latest] == ["org/a", "org/b2", "org/c", "org/d", "org/e"]
+    assert shares == [("gated_or_closed", 1), ("open_weights_permissive", 3), ("open_weights_restricted", 1)]
