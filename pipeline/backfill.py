@@ -34,7 +34,7 @@ from pipeline.hub.client import (
     underlying_error,
 )
 from pipeline.openness.rubric import grade
-from pipeline.snapshot import content_hash
+from pipeline.snapshot import content_hash, remember_text, text_rows
 from pipeline.store.files import Store, today
 from pipeline.store.tables import frame
 
@@ -116,7 +116,10 @@ def backfill_repo(
     for commit in reversed(commits):
         readme = _read_at(client, current_id, "README.md", commit.commit_id, counts)
         license_text = _read_at(client, current_id, license_path, commit.commit_id, counts) if license_path else None
-        hashes = (_remember(result.texts["cards"], readme), _remember(result.texts["license_texts"], license_text))
+        hashes = (
+            remember_text(result.texts["cards"], readme),
+            remember_text(result.texts["license_texts"], license_text),
+        )
         if hashes == previous:
             continue
         previous = hashes
@@ -202,16 +205,8 @@ def _count_blobs(folder: Path) -> int:
     return sum(1 for p in folder.iterdir() if not p.name.endswith(".incomplete"))
 
 
-def _remember(texts: dict[str, bytes], data: bytes | None) -> str | None:
-    if data is None:
-        return None
-    key = content_hash(data)
-    texts[key] = data
-    return key
-
-
 def _decode(data: bytes | None) -> str | None:
-    # As the crawl stores texts (pipeline.snapshot._texts_first_seen): bytes that are not UTF-8 are replaced.
+    # As the crawl stores texts (pipeline.snapshot.text_rows): bytes that are not UTF-8 are replaced.
     return data.decode("utf-8", errors="replace") if data is not None else None
 
 
@@ -240,10 +235,7 @@ def write_backfill(
     _write_atomically(frame(TABLE, rows), backfill_path(store, hub_id))
     written = {"states": len(rows)}
     for table in ("cards", "license_texts"):
-        stored = [
-            {"content_hash": h, "first_seen": date, "byte_length": len(b), "text": b.decode("utf-8", errors="replace")}
-            for h, b in sorted(texts.get(table, {}).items())
-        ]
+        stored = text_rows(texts.get(table, {}), date)
         _write_atomically(frame(table, stored), store.home / "raw" / "backfill_texts" / f"hub_id={hub_id}" / f"{table}.parquet")
         written[f"{table}"] = len(stored)
     return written

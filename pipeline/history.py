@@ -98,14 +98,12 @@ def rebuild_history(conn: duckdb.DuckDBPyConnection, store: Store) -> dict[str, 
 
 def publish_history(home: str | os.PathLike) -> dict[str, int]:
     """Rebuilds the history in the working database and releases it (after a backfill, outside any crawl)."""
-    from pipeline.defs.resources import DUCKDB_CONFIG
+    from pipeline.defs.resources import build_resources
     from pipeline.snapshot import ensure_schema
-    from pipeline.store.release import ensure_working_copy, release_database
+    from pipeline.store.release import writing_then_release
 
     store = Store.at(home)
-    working = ensure_working_copy(store)
-    conn = duckdb.connect(str(working), config=DUCKDB_CONFIG)
-    try:
+    with writing_then_release(store, build_resources(home)["duckdb"].get_connection()) as conn:
         ensure_schema(conn)
         conn.execute("BEGIN TRANSACTION")
         try:
@@ -114,8 +112,4 @@ def publish_history(home: str | os.PathLike) -> dict[str, int]:
         except Exception:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("CHECKPOINT")
-    finally:
-        conn.close()
-    release_database(store)
     return counts

@@ -259,8 +259,8 @@ def crawl_details(store: Store, client: HubClient, date: str, progress: Progress
     rows, errors, cards, licenses = [], [], {}, {}
     for repo in todo.iter_rows(named=True):
         details = fetched[repo["hub_id"]]
-        readme_hash = _remember_text(cards, details.readme)
-        license_hash = _remember_text(licenses, details.license_text)
+        readme_hash = remember_text(cards, details.readme)
+        license_hash = remember_text(licenses, details.license_text)
         rows.append(
             {
                 "hub_id": repo["hub_id"],
@@ -299,7 +299,8 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _remember_text(texts: dict[str, bytes], data: bytes | None) -> str | None:
+def remember_text(texts: dict[str, bytes], data: bytes | None) -> str | None:
+    """Keeps the text under its content hash and returns the hash (None for no text)."""
     if data is None:
         return None
     key = content_hash(data)
@@ -320,10 +321,14 @@ def _texts_first_seen(store: Store, table: str, texts: dict[str, bytes], date: s
             .filter(pl.col("content_hash").is_in(list(texts)))
             .collect()["content_hash"]
         )
+    return text_rows({h: b for h, b in texts.items() if h not in known}, date)
+
+
+def text_rows(texts: dict[str, bytes], date: str) -> list[dict[str, Any]]:
+    """Rows of `cards` / `license_texts`: bytes that are not UTF-8 are replaced (the byte length is kept)."""
     return [
         {"content_hash": h, "first_seen": date, "byte_length": len(b), "text": b.decode("utf-8", errors="replace")}
         for h, b in sorted(texts.items())
-        if h not in known
     ]
 
 

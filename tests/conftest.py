@@ -31,6 +31,12 @@ def isolated_hf_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
 
 
 @pytest.fixture(scope="session")
+def recorded(shared_data: Path) -> Path:
+    """The recorded Hub responses and cards (../shared/data/hub-recorded)."""
+    return shared_data / "hub-recorded"
+
+
+@pytest.fixture(scope="session")
 def recorded_world(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
     """The recorded Hub (../shared/data/hub-recorded) as a replay world, built once per test session."""
     from pipeline.hub.recorded import load_recorded

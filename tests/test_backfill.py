@@ -7,7 +7,6 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipeline import history
 from pipeline.backfill import (
     backfill_path,
     backfill_repo,

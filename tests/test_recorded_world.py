@@ -12,11 +12,6 @@ MISTRAL = "mistralai/Mistral-7B-v0.1"
 
 
 @pytest.fixture(scope="module")
-def recorded(shared_data):
-    return shared_data / "hub-recorded"
-
-
-@pytest.fixture(scope="module")
 def world(recorded_world):
     return recorded_world
 

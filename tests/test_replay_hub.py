@@ -25,11 +25,6 @@ LLAMA3 = "meta-llama/Meta-Llama-3-8B-Instruct"
 
 
 @pytest.fixture(scope="module")
-def recorded(shared_data):
-    return shared_data / "hub-recorded"
-
-
-@pytest.fixture(scope="module")
 def world(recorded_world):
     return recorded_world
 

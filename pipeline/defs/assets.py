@@ -124,20 +124,16 @@ def openness(context: dg.AssetExecutionContext, store: StoreResource) -> dg.Mate
     kinds={"duckdb", "parquet"},
     pool="duckdb_writer",
     description="Publishes the date once every check passed: replaces the date in the DuckDB tables in one "
-    "transaction and writes the Parquet snapshot (snapshots/<table>/snapshot_date=YYYY-MM-DD/).",
+    "transaction, updates the history, releases the analysts' DuckDB file whole, and writes the Parquet snapshot "
+    "(snapshots/<table>/snapshot_date=YYYY-MM-DD/).",
 )
 def published_snapshot(context: dg.AssetExecutionContext, store: StoreResource, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    from pipeline.store.release import ensure_working_copy, release_database
+    from pipeline.store.release import writing_then_release
 
     files = store.store()
-    ensure_working_copy(files)
-    with duckdb.get_connection() as conn:
-        try:
-            counts = snapshot.publish(files, conn, context.partition_key)
-            conn.execute("CHECKPOINT")  # everything into the file itself, none left in its write-ahead log
-        finally:
-            conn.close()  # get_connection closes only on success; a file left open would block the next release
-    release_database(files)  # the analysts' file is replaced whole, only after a successful publish
+    # The analysts' file is replaced whole, and only after a successful publish.
+    with writing_then_release(files, duckdb.get_connection()) as conn:
+        counts = snapshot.publish(files, conn, context.partition_key)
     return dg.MaterializeResult(metadata={f"rows_{table}": n for table, n in counts.items()})
 
 

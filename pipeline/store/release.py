@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -25,6 +27,25 @@ def ensure_working_copy(store: Store) -> Path:
     if not working.exists() and store.duckdb_path.is_file():
         _copy_then_rename(store.duckdb_path, working)
     return working
+
+
+@contextmanager
+def writing_then_release(
+    store: Store, connection: AbstractContextManager[duckdb.DuckDBPyConnection]
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the working copy; when the block succeeds, checkpoint, close and release the file.
+
+    `connection` opens the working file (a DuckDBResource's get_connection()). If the block fails, nothing is
+    released and the analysts' file stays as it was.
+    """
+    ensure_working_copy(store)
+    with connection as conn:
+        try:
+            yield conn
+            conn.execute("CHECKPOINT")  # everything into the file itself, none left in its write-ahead log
+        finally:
+            conn.close()  # get_connection closes only on success; a file left open would block the next release
+    release_database(store)
 
 
 def release_database(store: Store) -> Path:
