@@ -44,6 +44,7 @@ _MENTIONS = re.compile(
 _MENTION_KEYWORDS = ("checkpoint", "revision", "list_repo_refs")
 _MENTION_WINDOW = 120  # characters either side of a keyword that a mention may span
 MAX_EVIDENCE = 3
+_NO_PATTERNS: Counter = Counter()  # read only: stands in for the empty Counter of a repo without branches
 
 
 def branch_pattern(branch: str) -> str | None:
@@ -76,6 +77,8 @@ def checkpoint_mentions(card: Card) -> list[tuple[int, int]]:
         while found >= 0:
             windows.append((max(0, found - _MENTION_WINDOW), found + len(keyword) + _MENTION_WINDOW))
             found = card.lower.find(keyword, found + 1)
+    if not windows:  # no keyword, no mention (the usual case): skip the sorting below
+        return []
     spans: dict[tuple[int, int], None] = {}
     reach = 0
     for start, end in sorted(windows):
@@ -88,7 +91,7 @@ def checkpoint_mentions(card: Card) -> list[tuple[int, int]]:
 def extract_checkpoints(branches: list[str], siblings: list[str], card: Card) -> tuple[dict, list[dict]]:
     """checkpoint_* columns and their evidence rows."""
     evidence: list[dict] = []
-    patterns = Counter()
+    patterns: Counter = Counter() if branches else _NO_PATTERNS  # most repos list no branches: skip a Counter
     first_branch: dict[str, str] = {}
     for branch in branches:
         if isinstance(branch, str) and (name := branch_pattern(branch)):
@@ -103,7 +106,7 @@ def extract_checkpoints(branches: list[str], siblings: list[str], card: Card) ->
             f"{branch_count} checkpoint branches, mostly '{dominant}': {', '.join(examples)}",
         ))
 
-    files = checkpoint_files(siblings)
+    files = checkpoint_files(siblings) if siblings else []
     for path in files[:MAX_EVIDENCE]:
         evidence.append(evidence_row("checkpoints", "file", path, f"{len(files)} checkpoint files or folders: {path}"))
 

@@ -9,10 +9,12 @@ proportions, per-source sizes, subsets, or filtering / deduplication steps. A si
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import Any
 
-from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
+from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, evidence_row, plain_text
 from pipeline.extract.links import DATA_OBJECT
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?$")
@@ -24,6 +26,9 @@ NOT_DATA_SECTION = re.compile(
     r"eval|result|benchmark|limitation|bias|citation|acknowledg|risk|\buses?\b|intended|compar", re.IGNORECASE
 )
 TRAINED_ON = re.compile(r"(?:trained|tuned)\s+on\b")  # "fine-tuned on", "pre-trained on" too; on card.lower
+# TRAINED_ON as two literal-led patterns (scanned much faster). A match of one never overlaps a match of the
+# other ("trained on" holds no "tuned", and the reverse), so together they find exactly TRAINED_ON's matches.
+_TRAINED_ON_PARTS = [(word, re.compile(word + r"\s+on\b")) for word in ("trained", "tuned")]
 _BACKBONE = re.compile(r"\bbackbone\b|\binitiali[sz]ed\b|\bbase model\b", re.IGNORECASE)
 _EXAMPLE_BEFORE = re.compile(r"(?:e\.g\.|i\.e\.|such as|like)\s*$", re.IGNORECASE)
 
@@ -77,6 +82,15 @@ _SIZE = re.compile(
     r"(?:tokens|words|documents|images|hours|samples|examples|sentences|pairs|GB|GiB|TB|TiB|MB)\b",
     re.IGNORECASE,
 )
+# Lower-case literals of which every match holds one: _COMPOSITION's "%", its source nouns or its processing
+# words (sub-/up-/down-sampling all hold "sampl"); _SIZE's units. Case-insensitive matching on ASCII text is
+# plain lower-casing, so on an ASCII card a span whose lower-cased text holds none of them has no match, and
+# the patterns (slow: they try some forty alternatives at every word) need not run over it.
+_COMPOSITION_WORDS = ("%", "sources", "categories", "subset", "domains", "components", "languages", "filter",
+                      "duplicat", "decontaminat", "clean", "sampl", "proportion", "composition", "breakdown",
+                      "broken down", "mixed with", "mixture of")
+_SIZE_WORDS = ("tokens", "words", "documents", "images", "hours", "samples", "examples", "sentences", "pairs",
+               "gb", "gib", "tb", "tib", "mb")
 MAX_COMPOSITION_EVIDENCE = 3
 MAX_DATASETS = 500
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
@@ -87,7 +101,7 @@ class DatasetRef:
     name: str
     hub_id: str | None
     source: str  # card_metadata | tags | readme
-    evidence: dict
+    evidence: dict  # (in _DatasetList.add, until the entry is kept: maybe the function making it)
 
     @property
     def keys(self) -> tuple[str, str]:
@@ -111,15 +125,15 @@ def extract_datasets(
         if tag.startswith("dataset:"):
             name = tag.split(":", 1)[1]
             found.add(name, name, "tags", evidence_row("datasets", "tags", "tags", tag))
-    spans = data_context_spans(card)
-    for pos, name, hub_id in sorted(_readme_datasets(card, spans), key=lambda item: item[0]):
+    data_headings = _data_headings(card)
+    spans = data_context_spans(card, data_headings)
+    for pos, name, hub_id in sorted(_readme_datasets(card, spans, data_headings), key=lambda item: item[0]):
         corpus = None if hub_id else _corpus_of(name)
         if corpus is not None:
             if found.covers_corpus(corpus):
                 continue
             name = corpus[0]
-        found.add(name, hub_id, "readme",
-                  evidence_row("datasets", "readme", card.location(pos), card.sentence_around(pos, pos + len(name))))
+        found.add(name, hub_id, "readme", partial(_readme_evidence, card, pos, name))
     if found.dropped:
         problems.append(f"datasets_truncated: kept {MAX_DATASETS}, dropped {found.dropped} more mentions")
 
@@ -134,6 +148,11 @@ def extract_datasets(
     return [item.as_fact() for item in found.items], disclosure, evidence, problems
 
 
+def _readme_evidence(card: Card, pos: int, name: str) -> dict:
+    """The evidence row of a dataset the README names (made only for a mention that is kept)."""
+    return evidence_row("datasets", "readme", card.location(pos), card.sentence_around(pos, pos + len(name)))
+
+
 class _DatasetList:
     """Datasets in order of discovery; several names for one dataset give one entry, the fullest Hub id winning."""
 
@@ -142,7 +161,8 @@ class _DatasetList:
         self._keys: list[tuple[str, str]] = []
         self.dropped = 0
 
-    def add(self, name: str, hub_id: str | None, source: str, evidence: dict) -> None:
+    def add(self, name: str, hub_id: str | None, source: str, evidence: dict | Callable[[], dict]) -> None:
+        """`evidence` may be a function making the row: called only if the mention becomes a new entry."""
         candidate = DatasetRef(name, hub_id, source, evidence)
         name_key, short_key = candidate.keys
         if not name_key:
@@ -160,6 +180,8 @@ class _DatasetList:
                 return
             if name_key in (item_name_key, item_short_key) or (hub_id and short_key == item_name_key):
                 return
+        if callable(evidence):
+            candidate.evidence = evidence()
         self.items.append(candidate)
         self._keys.append((name_key, short_key))
 
@@ -169,11 +191,18 @@ class _DatasetList:
 
 
 def _name_key(name: str) -> str:
+    return _name_key_memo(name) if len(name) <= 300 else _NOT_ALPHANUMERIC.sub("", name.lower())
+
+
+@lru_cache(maxsize=8192)
+def _name_key_memo(name: str) -> str:  # dataset names repeat across cards: memoised (a pure function)
     return _NOT_ALPHANUMERIC.sub("", name.lower())
 
 
+@lru_cache(maxsize=1024)
 def _corpus_of(name: str) -> tuple | None:
-    """The well-known corpus a free-text name refers to, if any."""
+    """The well-known corpus a free-text name refers to, if any (memoised: the names are what _CORPORA
+    patterns matched, short and few)."""
     lowered = name.lower()
     return next((corpus for corpus in _CORPORA if corpus[1] in lowered and corpus[2].search(name)), None)
 
@@ -191,17 +220,21 @@ def _metadata_datasets(value: Any, problems: list[str]) -> list[str]:
     return names
 
 
-def data_context_spans(card: Card) -> list[tuple[int, int]]:
+def data_context_spans(card: Card, data_headings: list[bool] | None = None) -> list[tuple[int, int]]:
     """Body spans that talk about training data: training-data sections, and sentences saying what the
     model was trained on; never evaluation, results, limitations or citations."""
     spans: list[tuple[int, int]] = []
     headings = card.headings
+    if data_headings is None:
+        data_headings = _data_headings(card)
     for index, heading in enumerate(headings):
-        if DATA_SECTION.search(heading.path) and not _excluded(heading.title):
+        if data_headings[index] and not _excluded(heading.title):
             end = headings[index + 1].pos if index + 1 < len(headings) else len(card.body)
             spans.append((heading.pos, end))
-    if "trained" in card.lower or "tuned" in card.lower:
-        for match in TRAINED_ON.finditer(card.lower):
+    for word, pattern in _TRAINED_ON_PARTS:
+        if word not in card.lower:
+            continue
+        for match in pattern.finditer(card.lower):
             if not _excluded(card.section_at(match.start()).rsplit(" > ", 1)[-1]):
                 spans.append(card.sentence_bounds(match.start(), match.end()))
     spans.sort()
@@ -214,45 +247,87 @@ def data_context_spans(card: Card) -> list[tuple[int, int]]:
     return merged
 
 
+def _data_headings(card: Card) -> list[bool]:
+    """For each heading, whether DATA_SECTION matches its path.
+
+    A path is its titles joined with " > ", and a DATA_SECTION match holds only letters and "-", so it lies
+    within one title, where the word boundaries at the title's ends are the same as in the path. So the path
+    matches exactly when one of its titles does, and titles (unlike paths, which hold the model's name)
+    repeat across cards: each title is tested once (memoised), and the path's answer is carried down the
+    same heading stack that card.py builds the paths with.
+    """
+    flags: list[bool] = []
+    stack: list[tuple[int, bool]] = []  # (level, whether this heading's path matches)
+    for heading in card.headings:
+        while stack and stack[-1][0] >= heading.level:
+            stack.pop()
+        matches = _is_data_section(heading.title) or bool(stack and stack[-1][1])
+        stack.append((heading.level, matches))
+        flags.append(matches)
+    return flags
+
+
+# The section tests below are pure functions of a heading's text, and headings repeat across cards
+# ("Training Data", "Evaluation > Results"): memoised, a repeat costs a dict look-up instead of regex scans.
+
+
+@lru_cache(maxsize=4096)
+def _is_data_section(heading: str) -> bool:
+    return DATA_SECTION.search(heading) is not None
+
+
+@lru_cache(maxsize=4096)
 def _excluded(heading: str) -> bool:
-    return bool(NOT_DATA_SECTION.search(heading)) and not DATA_SECTION.search(heading)
+    return bool(NOT_DATA_SECTION.search(heading)) and not _is_data_section(heading)
 
 
-def _readme_datasets(card: Card, spans: list[tuple[int, int]]) -> list[tuple[int, str, str | None]]:
+def _readme_datasets(
+    card: Card, spans: list[tuple[int, int]], data_headings: list[bool]
+) -> list[tuple[int, str, str | None]]:
     """(offset, name, hub id) for datasets the README body names."""
     found = [item for hit in card.urls for item in _linked_dataset(card, hit)]
     body = card.body
     if "`" in body:
         for match in _BACKTICKED_ID.finditer(body):
-            if not card.in_code(match.start()) and DATA_SECTION.search(card.section_at(match.start())):
+            # the section's path matches DATA_SECTION (see _data_headings); none before the first heading
+            heading = card.heading_index_at(match.start())
+            if not card.in_code(match.start()) and heading >= 0 and data_headings[heading]:
                 found.append((match.start(1), match.group(1), match.group(1)))
     span_text = " ".join(card.lower[start:end] for start, end in spans)
-    corpora = [corpus for corpus in _CORPORA if corpus[1] in span_text]
+    corpora = [corpus for corpus in _CORPORA if corpus[1] in span_text] if spans else []
+    backbone: dict[str, bool] = {}  # sentence -> whether it speaks of a backbone / base model
     for span_start, span_end in spans if corpora else ():
         for _, _, pattern, _ in corpora:
             for match in pattern.finditer(body, span_start, span_end):
                 start, end = match.span()
                 if card.in_code(start) or _EXAMPLE_BEFORE.search(body, max(0, start - 12), start):
                     continue
-                if not _BACKBONE.search(card.sentence_around(start, end)):
+                sentence = card.sentence_around(start, end)
+                if sentence not in backbone:  # corpora named together share a sentence: test it once
+                    backbone[sentence] = _BACKBONE.search(sentence) is not None
+                if not backbone[sentence]:
                     found.append((start, match.group(), None))
     return found
 
 
 def _linked_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None]]:
     """A huggingface.co/datasets link, or any link that is the object of "trained on ..."."""
-    segments = [s for s in hit.path.split("/") if s]
     on_hub = hit.host in ("huggingface.co", "hf.co")
+    segments = [s for s in hit.path.split("/") if s] if on_hub else []  # only read for Hub links
     if on_hub and segments[:1] == ["datasets"] and len(segments) >= 2:
         if _IMAGE.search(hit.path):
             return []  # an image hosted in a dataset repo
         namespaced = len(segments) >= 3 and segments[2] not in ("resolve", "blob")  # not a legacy id's file
         hub_id = "/".join(segments[1:3]) if namespaced else segments[1]
-        section = card.section_at(hit.start).rsplit(" > ", 1)[-1]
-        if NOT_DATA_SECTION.search(section) and not DATA_SECTION.search(section):
+        if _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1]):
             return []
         return [(hit.start, hub_id, hub_id)]
     if not hit.link_text:
+        return []
+    # `before` is at most the CONTEXT_CHARS characters ahead of the link text (sentence_bounds reaches no
+    # further), so if neither word occurs there, the sentence need not be found: the answer is no.
+    window = card.lower[max(0, hit.text_start - CONTEXT_CHARS) : hit.text_start]
+    if "trained" not in window and "tuned" not in window:
         return []
     sentence_start, _ = card.sentence_bounds(hit.text_start, hit.end)
     before = card.lower[sentence_start : hit.text_start]
@@ -265,8 +340,13 @@ def _linked_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None]
 def _composition_evidence(card: Card, spans: list[tuple[int, int]]) -> list[dict]:
     """Evidence rows for statements about the data's makeup inside training-data spans."""
     body = card.body
+    composition_spans, size_spans = spans, spans
+    if spans and body.isascii():  # see _COMPOSITION_WORDS; isascii() is a flag look-up, not a scan
+        texts = [card.lower[start:end] for start, end in spans]
+        composition_spans = [s for s, text in zip(spans, texts) if any(map(text.__contains__, _COMPOSITION_WORDS))]
+        size_spans = [s for s, text in zip(spans, texts) if any(map(text.__contains__, _SIZE_WORDS))]
     rows: list[dict] = []
-    for span_start, span_end in spans:
+    for span_start, span_end in composition_spans:
         for match in _COMPOSITION.finditer(body, span_start, span_end):
             if card.in_code(match.start()):
                 continue
@@ -280,7 +360,7 @@ def _composition_evidence(card: Card, spans: list[tuple[int, int]]) -> list[dict
         return rows
     sizes = [
         (match.start(), match.group())
-        for span_start, span_end in spans
+        for span_start, span_end in size_spans
         for match in _SIZE.finditer(body, span_start, span_end)
         if not card.in_code(match.start())
     ]

@@ -39,39 +39,39 @@ def extract(m: ModelInput) -> Extraction:
     card = parse_card(m.readme)
     problems = list(card.problems)
     metadata = _metadata(card, m.card_data, problems)
-    tags = [tag for tag in (m.tags or []) if isinstance(tag, str)]
-    branches = [branch for branch in (m.branches or []) if isinstance(branch, str)]
-    siblings = [path for path in (m.siblings or []) if isinstance(path, str)]
+    tags = [tag for tag in m.tags if isinstance(tag, str)] if m.tags else []
+    branches = [branch for branch in m.branches if isinstance(branch, str)] if m.branches else []
+    siblings = [path for path in m.siblings if isinstance(path, str)] if m.siblings else []
     evidence: list[dict] = []
 
     license_facts, rows, found = _safely(
         "license", problems, (_NO_LICENSE, [], []),
-        lambda: extract_license(metadata, tags, card, m.license_text, m.license_file),
+        extract_license, metadata, tags, card, m.license_text, m.license_file,
     )
     evidence += rows
     problems += found
 
-    links, rows, found = _safely("code_links", problems, ([], [], []), lambda: extract_code_links(card))
+    links, rows, found = _safely("code_links", problems, ([], [], []), extract_code_links, card)
     evidence += rows
     problems += found
 
     datasets, disclosure, rows, found = _safely(
-        "datasets", problems, ([], "none", [], []), lambda: extract_datasets(metadata, tags, card)
+        "datasets", problems, ([], "none", [], []), extract_datasets, metadata, tags, card
     )
     evidence += rows
     problems += found
     evidence += annotate_dataset_licenses(datasets, m.dataset_licenses or {})
 
     checkpoint_facts, rows = _safely(
-        "checkpoints", problems, (_NO_CHECKPOINTS, []), lambda: extract_checkpoints(branches, siblings, card)
+        "checkpoints", problems, (_NO_CHECKPOINTS, []), extract_checkpoints, branches, siblings, card
     )
     evidence += rows
 
-    papers, rows = _safely("papers", problems, ([], []), lambda: extract_papers(card, tags))
+    papers, rows = _safely("papers", problems, ([], []), extract_papers, card, tags)
     evidence += rows
 
     base_models, relation, rows, found = _safely(
-        "base_model", problems, ([], None, [], []), lambda: extract_base_model(metadata, tags, card, m.repo_id)
+        "base_model", problems, ([], None, [], []), extract_base_model, metadata, tags, card, m.repo_id
     )
     evidence += rows
     problems += found
@@ -100,13 +100,13 @@ def extract(m: ModelInput) -> Extraction:
         "parse_problems": _tidy(problems),
         "extractor_version": EXTRACTOR_VERSION,
     }
-    return Extraction(facts=facts, evidence=evidence)
+    return Extraction(facts, evidence)
 
 
-def _safely(name: str, problems: list[str], default: T, extractor: Callable[[], T]) -> T:
+def _safely(name: str, problems: list[str], default: T, extractor: Callable[..., T], *args: Any) -> T:
     """Run one extractor; an unexpected error on one odd card becomes a parse problem, not a failed crawl."""
     try:
-        return extractor()
+        return extractor(*args)
     except Exception as error:  # noqa: BLE001 - recorded, and the other facts still get extracted
         problems.append(f"extractor_error: {name}: {type(error).__name__}: {error}")
         return default

@@ -12,6 +12,7 @@ import csv
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -210,23 +211,52 @@ def is_open_license(license_id: str | None) -> bool | None:
     return info.family in OPEN_FAMILIES and info.commercial_use is True and info.use_restrictions is False
 
 
+_KEY_SEPARATORS = re.compile(r"[\s_]+")
+# Declared values and license lines repeat across cards ("license: apache-2.0", "- **License:** [More
+# Information Needed]"), and naming licenses runs some fifty patterns: the functions below are pure functions
+# of their text, so they are memoised (immutable results only), for texts up to this length.
+MEMO_MAX_CHARS = 1000
+MEMO_ENTRIES = 8192
+
+
+def _memoisable(text: object) -> bool:
+    """Short strings only: anything else takes the plain path (and fails there as it always did)."""
+    return isinstance(text, str) and len(text) <= MEMO_MAX_CHARS
+
+
 def _key(value: str) -> str:
-    return re.sub(r"[\s_]+", "-", value.strip().strip("`'\"").lower())
+    return _KEY_SEPARATORS.sub("-", value.strip().strip("`'\"").lower())
 
 
 def normalise_license_id(value: str) -> str | None:
     """A Hub license id (or a reference-table name) for a declared value: `MIT`, `Apache 2.0`, `cc-by-sa-4.0`."""
+    return _normalise_memo(value) if _memoisable(value) else _normalise(value)
+
+
+def _normalise(value: str) -> str | None:
     key = _key(value)
     if key in REFERENCE:
         return key
     if key in ALIASES:
         return ALIASES[key]
-    found = identify_license_names(value)
+    found = _license_names(value)
     return found[0][0] if found else None
+
+
+_normalise_memo = lru_cache(maxsize=MEMO_ENTRIES)(_normalise)
 
 
 def identify_license_names(text: str) -> list[tuple[str, int]]:
     """License ids named in a short text, with their offsets, in reading order; overlaps go to the most specific."""
+    return list(_license_names(text))
+
+
+def _license_names(text: str) -> tuple[tuple[str, int], ...]:
+    """identify_license_names as a tuple, which may be shared: memoised for short texts."""
+    return _license_names_memo(text) if _memoisable(text) else _find_license_names(text)
+
+
+def _find_license_names(text: str) -> tuple[tuple[str, int], ...]:
     found: list[tuple[str, int, int]] = []
     match = _CREATIVE_COMMONS.search(text)
     if match:
@@ -240,7 +270,10 @@ def identify_license_names(text: str) -> list[tuple[str, int]]:
     for license_id, start, _ in found:
         if license_id not in (seen for seen, _ in ids):
             ids.append((license_id, start))
-    return ids
+    return tuple(ids)
+
+
+_license_names_memo = lru_cache(maxsize=MEMO_ENTRIES)(_find_license_names)
 
 
 def _creative_commons_id(modifiers: str, version: str | None) -> str:
@@ -266,7 +299,7 @@ def identify_license_text(text: str) -> tuple[str, str] | None:
         match = pattern.search(head)
         if match:
             return license_id, match.group()[:120]
-    names = identify_license_names(head[:300])
+    names = _license_names(head[:300])
     return (names[0][0], head[:120]) if names else None
 
 
@@ -278,13 +311,27 @@ def readme_license_statements(card: Card) -> list[tuple[str, int, str]]:
             candidates.extend(_section_lines(card, heading.pos))
     statements: list[tuple[str, int, str]] = []
     for pos, line in sorted(set(candidates)):
-        if card.in_code(pos) or (_DATA_LINE.search(line) and not _MODEL_LINE.search(line)):
+        if card.in_code(pos):
             continue
-        for license_id, _ in identify_license_names(line):
+        for license_id in _statement_ids(line):
             statements.append((license_id, pos, line))
         if len(statements) >= MAX_README_STATEMENTS:
             break
     return statements
+
+
+def _statement_ids(line: str) -> tuple[str, ...]:
+    """The license ids a README line states; none on a line about data rather than the model (memoised)."""
+    return _statement_ids_memo(line) if _memoisable(line) else _find_statement_ids(line)
+
+
+def _find_statement_ids(line: str) -> tuple[str, ...]:
+    if _DATA_LINE.search(line) and not _MODEL_LINE.search(line):
+        return ()
+    return tuple(license_id for license_id, _ in _license_names(line))
+
+
+_statement_ids_memo = lru_cache(maxsize=MEMO_ENTRIES)(_find_statement_ids)
 
 
 def _lines_containing(card: Card, word: str) -> list[tuple[int, str]]:
@@ -347,8 +394,9 @@ def extract_license(
     unrecognised = [raw for license_id, raw in metadata_pairs if license_id is None]
     license_name = license_name or (unrecognised[0][:300] if unrecognised else None)
     metadata_ids = [license_id or "other" for license_id, _ in metadata_pairs]
+    declared_json = _json(declared_value) if metadata_pairs else None  # used twice below
     if metadata_pairs:
-        snippet = f"license: {json.dumps(declared_value, default=str)}"
+        snippet = f"license: {declared_json}"
         snippet += f" license_name: {license_name}" if license_name else ""
         snippet += f" license_link: {license_link}" if license_link else ""
         evidence.append(evidence_row("license", "card_metadata", "license", snippet))
@@ -372,19 +420,16 @@ def extract_license(
 
     # The most authoritative source that says anything is the primary one; the others are checked against it.
     sources = [("card_metadata", metadata_ids), ("tags", tag_ids), ("license_file", file_ids), ("readme", readme_ids)]
-    declared_by_source = {
-        "card_metadata": lambda: json.dumps(declared_value, default=str),
-        "tags": lambda: json.dumps(tag_values[0] if len(tag_values) == 1 else tag_values),
-        "license_file": lambda: json.dumps(file_ids[0]),
-        "readme": lambda: json.dumps(" ".join(statements[0][2].split())[:200]),
-    }
-    primary_index = next((i for i, (_, ids) in enumerate(sources) if ids), None)
-    if primary_index is None:
-        source, ids, declared = "none", [], None
+    if metadata_ids:
+        source, ids, declared = "card_metadata", metadata_ids, declared_json
+    elif tag_ids:
+        source, ids, declared = "tags", tag_ids, json.dumps(tag_values[0] if len(tag_values) == 1 else tag_values)
+    elif file_ids:
+        source, ids, declared = "license_file", file_ids, json.dumps(file_ids[0])
+    elif readme_ids:
+        source, ids, declared = "readme", readme_ids[:1], json.dumps(" ".join(statements[0][2].split())[:200])
     else:
-        source, ids = sources[primary_index]
-        ids = ids[:1] if source == "readme" else ids
-        declared = declared_by_source[source]()
+        source, ids, declared = "none", [], None
 
     license_id = least_open(ids) if ids else None
     name_id = normalise_license_id(license_name) if license_name else None
@@ -395,8 +440,8 @@ def extract_license(
     info = REFERENCE[resolved] if resolved else NO_LICENSE
 
     primary_ids = [(name_id or "other") if i == "other" else i for i in ids]
-    conflict = any(
-        _disagree(primary_ids, other_ids) for other_source, other_ids in sources if other_source != source
+    conflict = any(  # a source that names nothing cannot disagree: skip the call
+        _disagree(primary_ids, other_ids) for other_source, other_ids in sources if other_ids and other_source != source
     )
     facts = {
         "license_declared": declared,
@@ -412,6 +457,12 @@ def extract_license(
         "license_conflict": conflict,
     }
     return facts, evidence, problems
+
+
+def _json(value: Any) -> str:
+    """json.dumps(value, default=str). A string never needs `default`, and without it json.dumps reuses one
+    cached encoder instead of building a new one per call: same text, several times faster."""
+    return json.dumps(value) if type(value) is str else json.dumps(value, default=str)
 
 
 def _metadata_ids(value: Any, problems: list[str]) -> list[tuple[str | None, str]]:

@@ -9,6 +9,7 @@ paper of a base model, dataset papers and datasheets) are left out. arXiv ids ar
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
@@ -59,6 +60,16 @@ MAX_PAPERS = 100
 _PROSE_WINDOW = 60
 
 
+def _report_host(host: str) -> bool:
+    """_REPORT_HOSTS.search, memoised for ordinary lengths: hosts are mostly the same few across cards."""
+    return _short_report_host(host) if len(host) <= 300 else _REPORT_HOSTS.search(host) is not None
+
+
+@lru_cache(maxsize=4096)
+def _short_report_host(host: str) -> bool:
+    return _REPORT_HOSTS.search(host) is not None
+
+
 def arxiv_id_from_url(hit: UrlHit) -> str | None:
     if hit.host.endswith("arxiv.org"):
         match = _ARXIV_URL_PATH.match(hit.path)
@@ -77,7 +88,7 @@ def extract_papers(card: Card, tags: list[str]) -> tuple[list[str], list[dict]]:
     seen_in_card: set[str] = set()
     for hit in card.urls:
         paper = arxiv_id_from_url(hit)
-        is_report = paper is None and (hit.path.lower().endswith(".pdf") or _REPORT_HOSTS.search(hit.host))
+        is_report = paper is None and (hit.path.lower().endswith(".pdf") or _report_host(hit.host))
         if paper is None and not is_report:
             continue
         paper = paper or hit.url
