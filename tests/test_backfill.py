@@ -14,11 +14,13 @@ from pipeline.backfill import (
     write_backfill,
 )
 from pipeline.cli import main
+from pipeline.defs.resources import HubResource
 from pipeline.hub.client import HubClient
 from pipeline.hub.replay import ReplayHub
 from pipeline.hub.synth import generate_world
-from pipeline.hub.world import World
+from pipeline.hub.world import Ref, Revision, World, WorldWriter
 from pipeline.snapshot import content_hash
+from pipeline.runner import run_snapshot
 from pipeline.store.files import Store, today
 from pipeline.store.tables import frame, table_schema
 
@@ -263,6 +265,46 @@ def test_cli_backfills_and_reports(recorded_world, tmp_path, capsys):
     assert [to for _, to, _, _ in states[:-1]] == [frm for frm, _, _, _ in states[1:]]  # contiguous
     assert ("2023-09-20", "appeared", "backfill") in created
     assert texts == 14
+
+
+def test_changes_where_backfill_meets_the_crawl_are_marked_boundary(tmp_path):
+    """Git keeps no branches: the crawl sees the checkpoint branches the backfilled README only mentions. That
+    difference is an event of source 'boundary', apart from the changes the crawl itself observed."""
+    first_crawl, second_crawl = "2026-03-01", "2026-03-02"
+    card = "---\nlicense: {}\n---\n# Steps\n\nIntermediate checkpoints are published as branches step1000, step2000.\n"
+    with WorldWriter(tmp_path / "world", kind="test", description="checkpoints on branches",
+                     dates=[first_crawl, second_crawl]) as w:
+        for n, (day, license_id) in enumerate([("2026-01-10", "apache-2.0"), (second_crawl, "cc-by-nc-4.0")], 1):
+            sha = f"{n:040x}"
+            w.add_revision(Revision(
+                hub_id="f" * 24, repo_id="org/steps", commit_sha=sha, commit_date=f"{day}T08:00:00.000Z",
+                commit_title="update", files=[w.add_file("README.md", card.format(license_id).encode())],
+                refs=[Ref("branch", "step1000", sha), Ref("branch", "step2000", sha)],
+                info={"downloads": 1, "likes": 0, "gated": False, "cardData": {"license": license_id}},
+            ))
+    home = tmp_path / "home"
+    with ReplayHub(World(tmp_path / "world")) as hub:
+        resource = HubResource(endpoint=f"{hub.url}/as-of/{{snapshot_date}}", limit=None)
+        for day in (first_crawl, second_crawl):
+            assert run_snapshot(day, home=home, hub=resource).published
+        assert main(["backfill", "org/steps", "--endpoint", f"{hub.url}/as-of/{second_crawl}",
+                     "--home", str(home)]) == 0
+    with duckdb.connect(str(home / "observatory.duckdb"), read_only=True) as conn:
+        states = conn.execute(
+            "SELECT valid_from::VARCHAR, source, checkpoint_disclosure, license_id FROM model_history ORDER BY 1"
+        ).fetchall()
+        events = conn.execute(
+            "SELECT change_date::VARCHAR, change, before, after, source FROM openness_changes ORDER BY 1, 2"
+        ).fetchall()
+    assert states == [
+        ("2026-01-10", "backfill", "mentioned", "apache-2.0"),  # the first commit, read from git
+        (first_crawl, "crawl", "published", "apache-2.0"),  # the branches, seen by the crawl
+        (second_crawl, "crawl", "published", "cc-by-nc-4.0"),
+    ]
+    assert ("2026-01-10", "appeared", None, "org/steps", "backfill") in events
+    assert (first_crawl, "checkpoints_published", "mentioned", "published", "boundary") in events
+    assert (second_crawl, "license_changed", "apache-2.0", "cc-by-nc-4.0", "crawl") in events
+    assert {source for day, *_, source in events if day == first_crawl} == {"boundary"}
 
 
 def test_cli_unknown_repo_is_a_one_line_error(recorded_world, tmp_path, capsys):
