@@ -434,8 +434,8 @@ def command_export(args: argparse.Namespace) -> int:
     dates = summary["dates"]
     print(
         f"Exported {len(summary['tables'])} tables for {len(dates)} snapshot dates ({dates[0]} to {dates[-1]}) to "
-        f"{summary['outdir']}: snapshots/, observatory.duckdb, croissant.json (checked with mlcroissant), "
-        "DATASHEET.md, RUBRIC.md"
+        f"{summary['outdir']}: snapshots/, {'history/, ' if summary['history_tables'] else ''}observatory.duckdb, "
+        "croissant.json (checked with mlcroissant), DATASHEET.md, RUBRIC.md"
     )
     return 0
 

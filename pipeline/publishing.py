@@ -2,19 +2,21 @@
 
     OUTDIR/
       snapshots/<table>/snapshot_date=YYYY-MM-DD/<table>.parquet   the published Parquet, stable hive layout
+      history/model_history.parquet, history/openness_changes.parquet   the history: every row spans dates
       observatory.duckdb                                          the released analysts' database
       croissant.json                                              Croissant 1.0 metadata, checked with mlcroissant
       DATASHEET.md                                                what the data is, how it was made, its limits
       RUBRIC.md                                                   the rules behind the grades (docs/rubric.md)
 
 The released database decides which dates are exported: the Parquet of exactly those dates is copied, and the
-datasheet is computed from the copied database, so the four parts describe the same data. The folder is built
+datasheet and the history files are computed from the copied database, so all parts describe the same data. The folder is built
 under a temporary name next to OUTDIR and renamed into place when it is complete.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -56,7 +58,15 @@ TABLE_DESCRIPTIONS = {
     "snippet and URL.",
     "openness": "Grades per dimension (open, partial, closed, unknown), the openness class, MOF and EOSAI-style "
     "estimates, lineage, and the rubric version that graded the row.",
+    "model_history": "One row per model per distinct state (valid_from to valid_to), keyed by the Hub's stable id: "
+    "the facts and grades that define the state, from crawls and from git history (source = backfill).",
+    "openness_changes": "Events between consecutive states of a model: appeared, disappeared, renamed, license "
+    "changed, gated or ungated, training code added or removed, checkpoints published, datasets disclosed, class "
+    "changed.",
 }
+# Not partitioned by date (a history row spans dates): one Parquet file each, under history/.
+HISTORY_TABLES = ("model_history", "openness_changes")
+HISTORY_ORDER = {"model_history": "hub_id, valid_from", "openness_changes": "change_date, hub_id, change, source"}
 
 EOSAI_CITATION = (
     'European Open Source AI Index database, doi:10.5281/zenodo.15386042, https://osai-index.eu/ (CC-BY-4.0); '
@@ -114,12 +124,28 @@ def build_export(store: Store, folder: Path, *, url: str | None = None) -> dict[
             target = folder / source.relative_to(store.home)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+    facts["history_files"] = write_history_parquet(database, folder, facts["history_tables"])
     croissant = folder / "croissant.json"
     write_croissant(croissant, facts, url=url)
     warnings = validate_croissant(croissant)
     (folder / "DATASHEET.md").write_text(datasheet(facts, url=url))
     shutil.copyfile(RUBRIC_DOC, folder / "RUBRIC.md")
-    return {"dates": facts["dates"], "tables": facts["tables"], "croissant_warnings": warnings}
+    return {"dates": facts["dates"], "tables": facts["tables"], "history_tables": list(facts["history_tables"]),
+            "croissant_warnings": warnings}
+
+
+def write_history_parquet(database: Path, folder: Path, tables: dict[str, int]) -> dict[str, str]:
+    """history/<table>.parquet for each history table of the copied database; returns each file's sha256."""
+    written = {}
+    with duckdb.connect(str(database), read_only=True) as conn:
+        for table in tables:
+            target = folder / "history" / f"{table}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            quoted = str(target).replace("'", "''")
+            conn.execute(f"COPY (SELECT * FROM {table} ORDER BY {HISTORY_ORDER[table]}) TO '{quoted}' "
+                         "(FORMAT parquet, COMPRESSION zstd)")
+            written[table] = hashlib.sha256(target.read_bytes()).hexdigest()
+    return written
 
 
 def _move_into_place(building: Path, outdir: Path) -> None:
@@ -174,6 +200,10 @@ def describe(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             [latest],
         ),
         "backfilled_states": _count_if_table(conn, "model_history", "source = 'backfill'"),
+        "history_tables": {  # row counts of the history tables the database has (older releases have none)
+            table: _count_if_table(conn, table, "true") for table in HISTORY_TABLES
+            if conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0]
+        },
         "primary_keys": dict(
             rows("SELECT table_name, constraint_column_names FROM duckdb_constraints() "
                  "WHERE constraint_type = 'PRIMARY KEY'")
@@ -215,14 +245,16 @@ def croissant_data_type(dtype: pl.DataType) -> Any:
     return None
 
 
-def croissant_field(table: str, column: str, dtype: pl.DataType, file_set: str, description: str | None):
-    """A Field reading one Parquet column: lists become repeated fields, lists of structs repeated sub-fields."""
+def croissant_field(table: str, column: str, dtype: pl.DataType, files: Any, description: str | None):
+    """A Field reading one Parquet column of `files` (a FileSet or a FileObject): lists become repeated fields,
+    lists of structs repeated sub-fields."""
     import mlcroissant as mlc
 
     field_id = f"{table}/{column}"
+    reads = {"file_set": files.id} if isinstance(files, mlc.FileSet) else {"file_object": files.id}
 
     def source(transforms: list | None = None):
-        return mlc.Source(file_set=file_set, extract=mlc.Extract(column=column), transforms=transforms or [])
+        return mlc.Source(**reads, extract=mlc.Extract(column=column), transforms=transforms or [])
 
     if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
         # Each sub-field picks its key out of every element of the list (a JSONPath on the struct).
@@ -242,8 +274,27 @@ def croissant_field(table: str, column: str, dtype: pl.DataType, file_set: str, 
                      repeated=repeated or None, source=source())
 
 
+def croissant_record_set(table: str, files: Any, keys: list[str] | None):
+    """The RecordSet of one table, every column read from `files` (a FileSet or a FileObject)."""
+    import mlcroissant as mlc
+
+    comments = column_comments(table)
+    fields, left_out = [], []
+    for column, dtype in table_schema(table).items():
+        field = croissant_field(table, column, dtype, files, comments.get(column))
+        if field is None:
+            left_out.append(f"{column} ({dtype})")
+        else:
+            fields.append(field)
+    description = TABLE_DESCRIPTIONS.get(table, table)
+    if left_out:
+        description += " Columns in the Parquet files but not described here: " + ", ".join(left_out) + "."
+    return mlc.RecordSet(id=table, name=table, description=description, fields=fields,
+                         key=[f"{table}/{column}" for column in keys] if keys else None)
+
+
 def croissant_metadata(facts: dict[str, Any], *, url: str | None = None):
-    """Croissant 1.0 metadata: one FileSet and one RecordSet per published table."""
+    """Croissant 1.0 metadata: a FileSet per dated table, a FileObject per history file, a RecordSet for each."""
     import mlcroissant as mlc
 
     distribution, record_sets = [], []
@@ -254,22 +305,15 @@ def croissant_metadata(facts: dict[str, Any], *, url: str | None = None):
             description=f"{table}, one Parquet file per snapshot date (hive layout snapshot_date=YYYY-MM-DD).",
         )
         distribution.append(file_set)
-        comments = column_comments(table)
-        fields, left_out = [], []
-        for column, dtype in table_schema(table).items():
-            field = croissant_field(table, column, dtype, file_set.id, comments.get(column))
-            if field is None:
-                left_out.append(f"{column} ({dtype})")
-            else:
-                fields.append(field)
-        description = TABLE_DESCRIPTIONS.get(table, table)
-        if left_out:
-            description += " Columns in the Parquet files but not described here: " + ", ".join(left_out) + "."
-        keys = facts["primary_keys"].get(table)
-        record_sets.append(mlc.RecordSet(
-            id=table, name=table, description=description, fields=fields,
-            key=[f"{table}/{column}" for column in keys] if keys else None,
-        ))
+        record_sets.append(croissant_record_set(table, file_set, facts["primary_keys"].get(table)))
+    for table, sha256 in facts.get("history_files", {}).items():
+        file_object = mlc.FileObject(
+            id=f"{table}-parquet", name=f"{table}-parquet", encoding_formats=["application/x-parquet"],
+            content_url=f"history/{table}.parquet", sha256=sha256,
+            description=f"{table}, all of it in one Parquet file (its rows span snapshot dates).",
+        )
+        distribution.append(file_object)
+        record_sets.append(croissant_record_set(table, file_object, facts["primary_keys"].get(table)))
     first, last = facts["dates"][0], facts["dates"][-1]
     version = release_version(facts["runs"])
     return mlc.Metadata(
@@ -390,6 +434,11 @@ def datasheet(facts: dict[str, Any], *, url: str | None = None) -> str:
             f"This release holds {facts['backfilled_states']:,} states dated from git history "
             "(`model_history.source = 'backfill'`)."
             if facts["backfilled_states"] else "This release holds no states dated from git history."
+        ),
+        "history_files": (
+            " and ".join(f"`history/{t}.parquet` ({n:,} rows)" for t, n in facts["history_tables"].items())
+            + ": the history, one row per model per distinct state and the events between states"
+            if facts["history_tables"] else "no history files (this release predates the history tables)"
         ),
         "output_license": OUTPUT_LICENSE,
         "eosai_citation": EOSAI_CITATION,

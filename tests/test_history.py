@@ -145,3 +145,23 @@ def test_analyst_views_agree_with_the_named_queries(in_order):
         ).fetchall()
     assert [r for (r,) in latest] == ["org/a", "org/b2", "org/c", "org/d", "org/e"]
     assert shares == [("gated_or_closed", 1), ("open_weights_permissive", 3), ("open_weights_restricted", 1)]
+
+
+def test_export_carries_the_history_as_parquet(in_order, tmp_path):
+    from pipeline.publishing import export
+
+    summary = export(in_order, tmp_path / "out")
+    assert summary["history_tables"] == ["model_history", "openness_changes"]
+    with duckdb.connect() as conn:
+        events = conn.execute(
+            "SELECT change_date::VARCHAR, repo_id, change, before, after FROM read_parquet(?) "
+            "ORDER BY change_date, repo_id, change",
+            [str(tmp_path / "out" / "history" / "openness_changes.parquet")],
+        ).fetchall()
+        states = conn.execute(
+            "SELECT repo_id, valid_from::VARCHAR, valid_to::VARCHAR, license_id, gated, snapshots "
+            "FROM read_parquet(?) ORDER BY hub_id, valid_from",
+            [str(tmp_path / "out" / "history" / "model_history.parquet")],
+        ).fetchall()
+    assert (states, events) == history(in_order)
+    assert len(events) == 8

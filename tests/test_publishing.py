@@ -217,14 +217,32 @@ def test_export_writes_every_part(published, exported):
             assert sha256(exported / relative) == sha256(home / relative)
     assert sha256(exported / "observatory.duckdb") == sha256(home / "observatory.duckdb")
     assert (exported / "RUBRIC.md").read_text() == publishing.RUBRIC_DOC.read_text()
-    assert {p.name for p in exported.iterdir()} == {"snapshots", "observatory.duckdb", "croissant.json",
+    assert {p.name for p in exported.iterdir()} == {"snapshots", "history", "observatory.duckdb", "croissant.json",
                                                      "DATASHEET.md", "RUBRIC.md"}
     assert not list(exported.parent.glob("out.tmp-*"))
 
 
+def test_history_is_exported_as_parquet_equal_to_the_database(exported):
+    with duckdb.connect(str(exported / "observatory.duckdb"), read_only=True) as conn:
+        for table in publishing.HISTORY_TABLES:
+            path = str(exported / "history" / f"{table}.parquet")
+            in_database = conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            assert in_database > 0 or table == "openness_changes"  # two quiet days: no events in this world
+            missing = f"SELECT * FROM {table} EXCEPT ALL SELECT * FROM read_parquet(?)"
+            extra = f"SELECT * FROM read_parquet(?) EXCEPT ALL SELECT * FROM {table}"
+            assert conn.execute(missing, [path]).fetchall() == conn.execute(extra, [path]).fetchall() == []
+    sheet = (exported / "DATASHEET.md").read_text()
+    assert f"`history/model_history.parquet` ({conn_rows(exported, 'model_history'):,} rows)" in sheet
+
+
+def conn_rows(exported: Path, table: str) -> int:
+    with duckdb.connect(str(exported / "observatory.duckdb"), read_only=True) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
 def test_croissant_records_match_the_published_rows(exported):
     dataset = mlc.Dataset(jsonld=exported / "croissant.json")
-    assert [rs.id for rs in dataset.metadata.record_sets] == list(snapshot.PUBLISHED_FROM)
+    assert [rs.id for rs in dataset.metadata.record_sets] == [*snapshot.PUBLISHED_FROM, *publishing.HISTORY_TABLES]
     for record_set in dataset.metadata.record_sets:  # every column of every table is described and readable
         first = next(iter(dataset.records(record_set=record_set.id)), None)
         assert first is None or set(first) == {field.id for field in record_set.fields}
@@ -237,6 +255,9 @@ def test_croissant_records_match_the_published_rows(exported):
                 expected = conn.execute(sql, [date]).fetchall()[0][0]
                 found = sum(1 for r in records if r[f"{table}/snapshot_date"] == pd.Timestamp(date))
                 assert found == expected > 0
+    history = list(dataset.records(record_set="model_history"))
+    assert len(history) == conn_rows(exported, "model_history")
+    assert {r["model_history/source"] for r in history} == {b"crawl"}  # mlcroissant reads text as bytes
     facts = list(dataset.records(record_set="model_facts"))
     links = [link for r in facts for link in r["model_facts/code_links"]]
     assert links and set(links[0]) == {f"model_facts/code_links/{k}" for k in ("url", "host", "repo", "role")}
@@ -253,8 +274,11 @@ def test_croissant_describes_the_release(exported):
     hub_id = next(f for f in models_raw["field"] if f["name"] == "hub_id")
     assert "survives renames" in hub_id["description"] and hub_id["dataType"] == "sc:Text"
     assert [k["@id"] for k in models_raw["key"]] == ["models_raw/snapshot_date", "models_raw/hub_id"]
-    distribution = {d["@id"]: d["includes"] for d in metadata["distribution"]}
+    distribution = {d["@id"]: d.get("includes") for d in metadata["distribution"]}
     assert distribution["openness-parquet"] == "snapshots/openness/*/*.parquet"
+    history_file = next(d for d in metadata["distribution"] if d["@id"] == "model_history-parquet")
+    assert history_file["contentUrl"] == "history/model_history.parquet"
+    assert history_file["sha256"] == sha256(exported / "history" / "model_history.parquet")
 
 
 def test_datasheet_covers_rubric_sources_and_limits(exported):
