@@ -51,3 +51,15 @@ def test_workspace_yaml_loads_with_the_dagster_cli():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "pipeline" in result.stdout + result.stderr
+
+
+def test_instance_settings_give_the_database_writer_one_slot(tmp_path):
+    """dagster.yaml (used by `dagster dev` in the repo, or copied into DAGSTER_HOME) caps every pool at one step:
+    DuckDB lets one process write the database, so parallel partitions must queue for `duckdb_writer`."""
+    from dagster._core.instance.ref import InstanceRef
+
+    pools = {node.pool for node in load_definitions().resolve_job_def("daily_snapshot").graph.node_defs if node.pool}
+    assert pools == {"hub", "duckdb_writer"}
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(tmp_path), config_dir=str(REPO))) as instance:
+        for pool in pools:
+            assert instance.event_log_storage.get_concurrency_info(pool).limit == 1
