@@ -1,8 +1,8 @@
 """History you can query: model_history (one row per model per distinct state) and openness_changes (events).
 
 Both follow the published dated tables. Publishing a new latest date appends to the history, touching only the
-models that changed (sql/history_append.sql); re-running an older date, or a backfill, rebuilds it from every
-dated row (sql/history_rebuild.sql). Both give the same rows; the tests check it. The events are then recomputed
+models that changed (sql/history_append.sql); re-running an older date, or new backfilled states, rebuild it from
+every dated row (sql/history_rebuild.sql). Both give the same rows; the tests check it. The events are then recomputed
 from the compact history (sql/history_changes.sql). Everything runs inside the publishing transaction.
 """
 
@@ -73,11 +73,24 @@ def can_append(conn: duckdb.DuckDBPyConnection, date: str) -> bool:
     return later == 0 and latest_before is not None and latest_in_history == latest_before
 
 
+def backfill_changed(conn: duckdb.DuckDBPyConnection, store: Store) -> bool:
+    """True when the backfilled states on disk are not the ones in backfill_states (a backfill has written or
+    replaced a repo's states since the history was last rebuilt): then only a rebuild takes them in."""
+    loaded = conn.execute("SELECT count(*), max(backfilled_at) FROM backfill_states").fetchall()[0]
+    if not any(store.home.glob(BACKFILL_GLOB)):
+        return loaded[0] > 0
+    on_disk = conn.execute(
+        "SELECT count(*), max(backfilled_at) FROM read_parquet(?, hive_partitioning = false)",
+        [str(store.home / BACKFILL_GLOB)],
+    ).fetchall()[0]
+    return on_disk != loaded
+
+
 def update_history(conn: duckdb.DuckDBPyConnection, store: Store, date: str | None = None) -> dict[str, int]:
     """Brings model_history and openness_changes up to date after publishing `date` (None: rebuild)."""
     conn.execute(read_sql("crawl_states.sql")).fetchall()
     backfilled = None
-    if date is not None and can_append(conn, date):
+    if date is not None and can_append(conn, date) and not backfill_changed(conn, store):
         run_statements(conn, history_sql("history_append.sql"), {"snapshot_date": date})
         mode = "appended"
     else:

@@ -267,14 +267,14 @@ def test_cli_backfills_and_reports(recorded_world, tmp_path, capsys):
     assert texts == 14
 
 
-def test_changes_where_backfill_meets_the_crawl_are_marked_boundary(tmp_path):
-    """Git keeps no branches: the crawl sees the checkpoint branches the backfilled README only mentions. That
-    difference is an event of source 'boundary', apart from the changes the crawl itself observed."""
-    first_crawl, second_crawl = "2026-03-01", "2026-03-02"
+FIRST_CRAWL, SECOND_CRAWL = "2026-03-01", "2026-03-02"
+
+
+def checkpoint_world(folder) -> World:
+    """org/steps: created 2026-01-10 with checkpoint branches its README mentions; license changed on SECOND_CRAWL."""
     card = "---\nlicense: {}\n---\n# Steps\n\nIntermediate checkpoints are published as branches step1000, step2000.\n"
-    with WorldWriter(tmp_path / "world", kind="test", description="checkpoints on branches",
-                     dates=[first_crawl, second_crawl]) as w:
-        for n, (day, license_id) in enumerate([("2026-01-10", "apache-2.0"), (second_crawl, "cc-by-nc-4.0")], 1):
+    with WorldWriter(folder, kind="test", description="checkpoints on branches", dates=[FIRST_CRAWL, SECOND_CRAWL]) as w:
+        for n, (day, license_id) in enumerate([("2026-01-10", "apache-2.0"), (SECOND_CRAWL, "cc-by-nc-4.0")], 1):
             sha = f"{n:040x}"
             w.add_revision(Revision(
                 hub_id="f" * 24, repo_id="org/steps", commit_sha=sha, commit_date=f"{day}T08:00:00.000Z",
@@ -282,8 +282,20 @@ def test_changes_where_backfill_meets_the_crawl_are_marked_boundary(tmp_path):
                 refs=[Ref("branch", "step1000", sha), Ref("branch", "step2000", sha)],
                 info={"downloads": 1, "likes": 0, "gated": False, "cardData": {"license": license_id}},
             ))
+    return World(folder)
+
+
+def history_sources(home) -> list[tuple]:
+    with duckdb.connect(str(home / "observatory.duckdb"), read_only=True) as conn:
+        return conn.execute("SELECT valid_from::VARCHAR, source FROM model_history ORDER BY 1").fetchall()
+
+
+def test_changes_where_backfill_meets_the_crawl_are_marked_boundary(tmp_path):
+    """Git keeps no branches: the crawl sees the checkpoint branches the backfilled README only mentions. That
+    difference is an event of source 'boundary', apart from the changes the crawl itself observed."""
+    first_crawl, second_crawl = FIRST_CRAWL, SECOND_CRAWL
     home = tmp_path / "home"
-    with ReplayHub(World(tmp_path / "world")) as hub:
+    with ReplayHub(checkpoint_world(tmp_path / "world")) as hub:
         resource = HubResource(endpoint=f"{hub.url}/as-of/{{snapshot_date}}", limit=None)
         for day in (first_crawl, second_crawl):
             assert run_snapshot(day, home=home, hub=resource).published
@@ -305,6 +317,20 @@ def test_changes_where_backfill_meets_the_crawl_are_marked_boundary(tmp_path):
     assert (first_crawl, "checkpoints_published", "mentioned", "published", "boundary") in events
     assert (second_crawl, "license_changed", "apache-2.0", "cc-by-nc-4.0", "crawl") in events
     assert {source for day, *_, source in events if day == first_crawl} == {"boundary"}
+
+
+def test_states_backfilled_without_a_rebuild_reach_the_history_at_the_next_publish(tmp_path):
+    """A backfill that only wrote its states (as the Dagster asset does before the history is rebuilt) is taken in
+    by the next publish, even of a new latest date, which otherwise only appends."""
+    home = tmp_path / "home"
+    with ReplayHub(checkpoint_world(tmp_path / "world")) as hub:
+        resource = HubResource(endpoint=f"{hub.url}/as-of/{{snapshot_date}}", limit=None)
+        assert run_snapshot(FIRST_CRAWL, home=home, hub=resource).published
+        result = backfill_repo(HubClient(f"{hub.url}/as-of/{FIRST_CRAWL}", cache_dir=tmp_path / "cache"), "org/steps")
+        write_backfill(Store.at(home), result.hub_id, result.rows, result.texts)
+        assert history_sources(home) == [(FIRST_CRAWL, "crawl")]  # written, not yet in the history
+        assert run_snapshot(SECOND_CRAWL, home=home, hub=resource).published
+    assert history_sources(home) == [("2026-01-10", "backfill"), (FIRST_CRAWL, "crawl"), (SECOND_CRAWL, "crawl")]
 
 
 def test_cli_unknown_repo_is_a_one_line_error(recorded_world, tmp_path, capsys):
