@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 from huggingface_hub import _CACHED_NO_EXIST, try_to_load_from_cache
 from huggingface_hub.errors import (
@@ -79,6 +81,74 @@ class BackfillResult:
     rows: list[dict[str, Any]] = field(default_factory=list)  # backfill_states rows, oldest first
     texts: dict[str, dict[str, bytes]] = field(default_factory=dict)  # cards / license_texts: hash -> bytes
     requests: RequestCounts = field(default_factory=RequestCounts)
+
+
+@dataclass
+class BackfillRun:
+    """A backfill of several repos: what was written for each repo, and the repos that could not be done."""
+
+    written: list[tuple[BackfillResult, dict[str, int]]] = field(default_factory=list)  # (result, rows written)
+    not_found: list[str] = field(default_factory=list)  # ids the Hub does not know
+    failed: list[str] = field(default_factory=list)  # one message per repo whose history could not be read
+
+    def totals(self) -> dict[str, int]:
+        totals = {"repos": len(self.written), "failed": len(self.failed), "not_found": len(self.not_found),
+                  "commits": 0, "readme_versions": 0, "license_versions": 0, "states": 0}
+        for result, written in self.written:
+            totals["commits"] += result.commits
+            totals["readme_versions"] += result.readme_versions
+            totals["license_versions"] += result.license_versions
+            totals["states"] += written["states"]
+            for kind, n in result.requests.as_dict().items():
+                totals[f"requests_{kind}"] = totals.get(f"requests_{kind}", 0) + n
+        return totals
+
+
+def backfill_repos(
+    client: HubClient, store: Store, repo_ids: list[str], *, report: Callable[[str, str], None] = lambda line, status: None
+) -> BackfillRun:
+    """Backfills each repo in turn and writes its states; a repo that fails is reported and the others go on.
+    `report(line, status)` gets one line per repo as it is done, with status written | not_found | failed."""
+    dataset_licenses = latest_dataset_licenses(store)
+    run = BackfillRun()
+    for index, repo_id in enumerate(repo_ids, 1):
+        prefix = f"[{index}/{len(repo_ids)}] " if len(repo_ids) > 1 else ""
+        try:
+            result = backfill_repo(client, repo_id, dataset_licenses=dataset_licenses)
+        except BackfillError as error:
+            if error.not_found:
+                run.not_found.append(repo_id)
+            else:
+                run.failed.append(str(error))
+            report(f"{prefix}{error}", "not_found" if error.not_found else "failed")
+            continue
+        written = write_backfill(store, result.hub_id, result.rows, result.texts)
+        run.written.append((result, written))
+        report(prefix + summary_line(result, written), "written")
+    return run
+
+
+def summary_line(result: BackfillResult, written: dict[str, int]) -> str:
+    r = result.requests
+    license_part = (f"{result.license_versions} {result.license_file} versions" if result.license_file
+                    else "no LICENSE file today")
+    return (
+        f"{result.repo_id}: {result.commits} commits listed, {result.readme_versions} README versions, "
+        f"{license_part}, {written['states']} states written; requests: {r.model_info} model_info, "
+        f"{r.commits} commit listing, {r.head} HEAD, {r.get} GET ({r.total} in all, {r.retries} retries)"
+    )
+
+
+def repos_in_scope(store: Store) -> list[str]:
+    """The repos of the crawl scope on the latest published date (not the bases fetched only for lineage)."""
+    if not store.duckdb_path.is_file():
+        raise BackfillError(f"nothing published in {store.home} yet: run `openness run` first, or name the repos")
+    with duckdb.connect(str(store.duckdb_path), read_only=True) as conn:
+        rows = conn.execute(
+            "SELECT repo_id FROM models_raw WHERE scope_reason = 'scope' "
+            "AND snapshot_date = (SELECT max(snapshot_date) FROM crawl_runs) ORDER BY repo_id"
+        ).fetchall()
+    return [repo_id for (repo_id,) in rows]
 
 
 def backfill_repo(

@@ -74,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--out", type=Path, help="write the result to this file (required for parquet)")
 
     backfill = sub.add_parser("backfill", help="date a repo's past states from its git history (README, LICENSE)")
-    backfill.add_argument("repo_ids", nargs="+", metavar="REPO_ID", help="model repo id(s) to backfill")
+    backfill.add_argument("repo_ids", nargs="*", metavar="REPO_ID", help="model repo id(s) to backfill")
+    backfill.add_argument("--scope", action="store_true",
+                          help="also every repo of the crawl scope on the latest published date")
     backfill.add_argument("--endpoint", default=os.environ.get("OPENNESS_HUB_ENDPOINT", PUBLIC_HUB),
                           help="Hub endpoint (default: the public Hub); {snapshot_date} in it is replaced by today")
     backfill.add_argument("--home", default=os.environ.get("OPENNESS_HOME", "data"),
@@ -386,36 +388,27 @@ def command_backfill(args: argparse.Namespace) -> int:
 
     _check_endpoint(args.endpoint)
     store = Store.at(args.home)
-    client = HubClient(args.endpoint.replace("{snapshot_date}", today()), cache_dir=store.hf_cache)
-    dataset_licenses = backfill.latest_dataset_licenses(store)
-    unknown, failed, written_any = [], 0, False
-    for repo_id in args.repo_ids:
+    repo_ids = list(args.repo_ids)
+    if args.scope:
         try:
-            result = backfill.backfill_repo(client, repo_id, dataset_licenses=dataset_licenses)
+            repo_ids += [r for r in backfill.repos_in_scope(store) if r not in repo_ids]
         except backfill.BackfillError as error:
-            if error.not_found:
-                unknown.append(repo_id)
-            else:
-                print(f"openness: error: {error}", file=sys.stderr)
-                failed += 1
-            continue
-        written = backfill.write_backfill(store, result.hub_id, result.rows, result.texts)
-        written_any = True
-        r = result.requests
-        license_part = (f"{result.license_versions} {result.license_file} versions" if result.license_file
-                        else "no LICENSE file today")
-        print(
-            f"{result.repo_id}: {result.commits} commits listed, {result.readme_versions} README versions, "
-            f"{license_part}, {written['states']} states written; requests: {r.model_info} model_info, "
-            f"{r.commits} commit listing, {r.head} HEAD, {r.get} GET ({r.total} in all, {r.retries} retries)"
-        )
-    # The lead's history builder, once it lands: rebuilds model_history with the backfilled states.
-    if written_any and hasattr(history, "publish_history"):
-        counts = history.publish_history(args.home) or {}
+            raise UserError(str(error)) from None
+    if not repo_ids:
+        raise UserError("name the repos to backfill, or pass --scope for every repo of the latest crawl")
+    client = HubClient(args.endpoint.replace("{snapshot_date}", today()), cache_dir=store.hf_cache)
+
+    def report(line: str, status: str) -> None:  # unknown ids are listed once more at the end, as the error
+        failed = status == "failed"
+        print(f"openness: error: {line}" if failed else line, file=sys.stderr if failed else sys.stdout, flush=True)
+
+    run = backfill.backfill_repos(client, store, repo_ids, report=report)
+    if run.written:  # the history takes the new states in, and the analysts' file is released with them
+        counts = history.publish_history(args.home)
         print("history rebuilt: " + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
-    if unknown:
-        raise UserError(f"no such model repo on the Hub: {', '.join(unknown)}")
-    return 1 if failed else 0
+    if run.not_found:
+        raise UserError(f"no such model repo on the Hub: {', '.join(run.not_found)}")
+    return 1 if run.failed else 0
 
 
 # ---- export -------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import AbstractContextManager
 from functools import cache
 
 import duckdb
@@ -109,14 +110,17 @@ def rebuild_history(conn: duckdb.DuckDBPyConnection, store: Store) -> dict[str, 
     return update_history(conn, store, None)
 
 
-def publish_history(home: str | os.PathLike) -> dict[str, int]:
-    """Rebuilds the history in the working database and releases it (after a backfill, outside any crawl)."""
+def publish_history(
+    home: str | os.PathLike, connection: AbstractContextManager[duckdb.DuckDBPyConnection] | None = None
+) -> dict[str, int]:
+    """Rebuilds the history in the working database and releases it (after a backfill, outside any crawl).
+    `connection` opens the working database (a DuckDBResource's get_connection(); default: HOME's)."""
     from pipeline.defs.resources import build_resources
     from pipeline.snapshot import ensure_schema
     from pipeline.store.release import writing_then_release
 
     store = Store.at(home)
-    with writing_then_release(store, build_resources(home)["duckdb"].get_connection()) as conn:
+    with writing_then_release(store, connection or build_resources(home)["duckdb"].get_connection()) as conn:
         ensure_schema(conn)
         conn.execute("BEGIN TRANSACTION")
         try:

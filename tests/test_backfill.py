@@ -342,20 +342,58 @@ def test_cli_unknown_repo_is_a_one_line_error(recorded_world, tmp_path, capsys):
     assert not (tmp_path / "raw" / "backfill_states").exists()
 
 
-def test_dagster_asset_backfills_the_configured_repos(recorded_world, tmp_path):
+def test_dagster_assets_backfill_the_configured_repos_then_rebuild_the_history(recorded_world, tmp_path):
     import dagster as dg
 
-    from pipeline.defs.assets import history_backfill
-    from pipeline.defs.resources import HubResource, build_resources
+    from pipeline.defs.assets import history_backfill, model_history
+    from pipeline.defs.resources import build_resources
 
     with ReplayHub(recorded_world) as hub:
         result = dg.materialize(
-            [history_backfill],
+            [history_backfill, model_history],
             resources=build_resources(tmp_path, HubResource(endpoint=hub.url)),
             run_config={"ops": {"history_backfill": {"config": {"repo_ids": [MISTRAL]}}}},
         )
     assert result.success
     metadata = result.asset_materializations_for_node("history_backfill")[0].metadata
     assert metadata["states"].value == 14 and metadata["requests_get"].value == 14
-    assert metadata["requests_commits"].value == 1
+    assert metadata["requests_commits"].value == 1 and metadata["failed"].value == 0
     assert read_backfill_states(Store.at(tmp_path)).height == 14
+    rebuilt = result.asset_materializations_for_node("model_history")[0].metadata
+    assert rebuilt["backfill_states"].value == 14
+    assert history_sources(tmp_path)[0] == ("2023-09-20", "backfill")  # in the released analysts' file
+
+
+def test_dagster_asset_goes_on_past_a_failing_repo_then_fails_naming_it(recorded_world, tmp_path):
+    import dagster as dg
+
+    from pipeline.defs.assets import history_backfill
+    from pipeline.defs.resources import build_resources
+
+    with ReplayHub(recorded_world) as hub:
+        result = dg.materialize(
+            [history_backfill],
+            resources=build_resources(tmp_path, HubResource(endpoint=hub.url)),
+            run_config={"ops": {"history_backfill": {"config": {"repo_ids": ["nobody/no-such-model", MISTRAL]}}}},
+            raise_on_error=False,
+        )
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE").event_specific_data
+    assert failure.user_failure_data.description == (
+        "1 of 2 repos could not be backfilled: nobody/no-such-model: no such model repo on the Hub"
+    )
+    assert failure.user_failure_data.metadata["states"].value == 14
+    assert read_backfill_states(Store.at(tmp_path)).height == 14  # Mistral, after the failing repo, is written
+
+
+def test_cli_backfills_the_whole_scope_of_the_latest_crawl(tmp_path, capsys):
+    home = tmp_path / "home"
+    with ReplayHub(checkpoint_world(tmp_path / "world")) as hub:
+        assert main(["backfill", "--scope", "--home", str(home), "--endpoint", hub.url]) == 2
+        assert "nothing published" in capsys.readouterr().err
+        resource = HubResource(endpoint=f"{hub.url}/as-of/{{snapshot_date}}", limit=None)
+        assert run_snapshot(FIRST_CRAWL, home=home, hub=resource).published
+        assert main(["backfill", "--scope", "--home", str(home), "--endpoint", f"{hub.url}/as-of/{FIRST_CRAWL}"]) == 0
+    out = capsys.readouterr().out
+    assert "org/steps: 1 commits listed, 1 README versions, no LICENSE file today, 1 states written" in out
+    assert history_sources(home) == [("2026-01-10", "backfill"), (FIRST_CRAWL, "crawl")]

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 REPO = Path(__file__).resolve().parents[1]
-ASSETS = {"hub_listing", "hub_details", "hub_datasets", "models_raw", "model_facts", "openness", "published_snapshot", "history_backfill"}
+ASSETS = {"hub_listing", "hub_details", "hub_datasets", "models_raw", "model_facts", "openness", "published_snapshot", "history_backfill", "model_history"}
 SUITES = {"crawl_runs", "crawl_errors", "models_raw", "datasets_raw", "cards", "license_texts", "model_facts", "evidence", "openness"}
 
 

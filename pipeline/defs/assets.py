@@ -139,6 +139,7 @@ def published_snapshot(context: dg.AssetExecutionContext, store: StoreResource, 
 
 class HistoryBackfillConfig(dg.Config):
     repo_ids: list[str] = []  # model repos whose git history to backfill
+    whole_scope: bool = False  # also every repo of the crawl scope on the latest published date
 
 
 @dg.asset(
@@ -146,7 +147,8 @@ class HistoryBackfillConfig(dg.Config):
     kinds={"huggingface", "parquet"},
     pool="hub",
     description="Past states dated by git history: README and LICENSE read at every commit that changed them "
-    "(raw/backfill_states/hub_id=.../). One commit listing per repo, one download per distinct file version.",
+    "(raw/backfill_states/hub_id=.../). One commit listing per repo, one download per distinct file version. "
+    "A repo that fails is logged and the others go on; the run then fails, naming it (what was written stays).",
 )
 def history_backfill(
     context: dg.AssetExecutionContext, config: HistoryBackfillConfig, hub: HubResource, store: StoreResource
@@ -155,20 +157,37 @@ def history_backfill(
     from pipeline.store.files import today
 
     files = store.store()
-    client = hub.client(today(), files.hf_cache)
-    totals = {"repos": 0, "commits": 0, "readme_versions": 0, "license_versions": 0, "states": 0}
-    requests: dict[str, int] = {}
-    dataset_licenses = backfill.latest_dataset_licenses(files)
-    for repo_id in config.repo_ids:
-        result = backfill.backfill_repo(client, repo_id, dataset_licenses=dataset_licenses)
-        written = backfill.write_backfill(files, result.hub_id, result.rows, result.texts)
-        context.log.info(f"{result.repo_id}: {result.commits} commits, {written['states']} states, "
-                         f"requests {result.requests.as_dict()}")
-        totals["repos"] += 1
-        totals["commits"] += result.commits
-        totals["readme_versions"] += result.readme_versions
-        totals["license_versions"] += result.license_versions
-        totals["states"] += written["states"]
-        for kind, n in result.requests.as_dict().items():
-            requests[f"requests_{kind}"] = requests.get(f"requests_{kind}", 0) + n
-    return dg.MaterializeResult(metadata={"dagster/row_count": totals["states"], **totals, **requests})
+    repo_ids = list(config.repo_ids)
+    if config.whole_scope:
+        repo_ids += [r for r in backfill.repos_in_scope(files) if r not in repo_ids]
+    if not repo_ids:
+        raise dg.Failure("no repos to backfill: set repo_ids, or whole_scope: true, in the run config")
+
+    def report(line: str, status: str) -> None:
+        (context.log.info if status == "written" else context.log.warning)(line)
+
+    run = backfill.backfill_repos(hub.client(today(), files.hf_cache), files, repo_ids, report=report)
+    totals = run.totals()
+    metadata = {"dagster/row_count": totals["states"], **totals}
+    if run.failed or run.not_found:
+        problems = run.failed + [f"{repo_id}: no such model repo on the Hub" for repo_id in run.not_found]
+        raise dg.Failure(
+            description=f"{len(problems)} of {len(repo_ids)} repos could not be backfilled: " + "; ".join(problems),
+            metadata=metadata,
+        )
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(
+    deps=[history_backfill],
+    group_name="history",
+    kinds={"duckdb"},
+    pool="duckdb_writer",
+    description="Rebuilds model_history and openness_changes from every published date and backfilled state, and "
+    "releases the analysts' DuckDB file whole.",
+)
+def model_history(store: StoreResource, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    from pipeline.history import publish_history
+
+    counts = publish_history(store.home, duckdb.get_connection())
+    return dg.MaterializeResult(metadata={"dagster/row_count": counts["model_history_rebuilt"], **counts})
