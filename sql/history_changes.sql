@@ -1,7 +1,8 @@
 -- openness_changes: the events between consecutive states of model_history, per model (by its stable id).
 -- Recomputed after every history update: it reads only the compact history, so it is cheap.
--- An event between the last state read from git history and the first crawled one has source 'boundary': git
--- does not keep gating, branches, files or tags, so part of such a change may only be what git could not show.
+-- An event between a state read only from git history (no crawl saw it) and the first crawled one has source
+-- 'boundary': git does not keep gating, branches, files or tags, so part of such a change may only be what git
+-- could not show. A backfilled state that the crawl then saw unchanged is a crawled state for what follows.
 
 DELETE FROM openness_changes;
 INSERT INTO openness_changes BY NAME
@@ -11,6 +12,7 @@ WITH h AS (
            lag(valid_from) OVER w AS prev_valid_from,
            lead(valid_from) OVER w AS next_valid_from,
            lag(source) OVER w AS p_source,
+           lag(snapshots) OVER w AS p_snapshots,
            lag(repo_id) OVER w AS p_repo,
            lag(license_id) OVER w AS p_license,
            lag(gated) OVER w AS p_gated,
@@ -23,7 +25,9 @@ WITH h AS (
 ),
 first_crawl_date AS (SELECT min(valid_from) FILTER (WHERE source = 'crawl') AS day FROM model_history),
 continued AS (  -- a state that directly follows the previous one
-    SELECT * REPLACE (CASE WHEN p_source = 'backfill' AND source = 'crawl' THEN 'boundary' ELSE source END AS source)
+    SELECT * REPLACE (
+        CASE WHEN p_source = 'backfill' AND p_snapshots = 0 AND source = 'crawl' THEN 'boundary' ELSE source END AS source
+    )
     FROM h WHERE prev_valid_from IS NOT NULL AND prev_valid_to = valid_from
 )
 -- Every model is "new" on the first crawl date: only later arrivals (and backfilled creations) are events.

@@ -257,6 +257,6 @@ CREATE TABLE IF NOT EXISTS openness_changes (
                                      -- | datasets_disclosed | class_changed
     before        VARCHAR,
     after         VARCHAR,
-    source        VARCHAR NOT NULL   -- crawl | backfill | boundary (from the last state read from git history to the
+    source        VARCHAR NOT NULL   -- crawl | backfill | boundary (from a state read only from git history to the
                                      -- first crawled one: may differ only in what git does not keep)
 );

@@ -270,7 +270,7 @@ def test_cli_backfills_and_reports(recorded_world, tmp_path, capsys):
 FIRST_CRAWL, SECOND_CRAWL = "2026-03-01", "2026-03-02"
 
 
-def checkpoint_world(folder) -> World:
+def checkpoint_world(folder, *, branches: bool = True) -> World:
     """org/steps: created 2026-01-10 with checkpoint branches its README mentions; license changed on SECOND_CRAWL."""
     card = "---\nlicense: {}\n---\n# Steps\n\nIntermediate checkpoints are published as branches step1000, step2000.\n"
     with WorldWriter(folder, kind="test", description="checkpoints on branches", dates=[FIRST_CRAWL, SECOND_CRAWL]) as w:
@@ -279,7 +279,7 @@ def checkpoint_world(folder) -> World:
             w.add_revision(Revision(
                 hub_id="f" * 24, repo_id="org/steps", commit_sha=sha, commit_date=f"{day}T08:00:00.000Z",
                 commit_title="update", files=[w.add_file("README.md", card.format(license_id).encode())],
-                refs=[Ref("branch", "step1000", sha), Ref("branch", "step2000", sha)],
+                refs=[Ref("branch", "step1000", sha), Ref("branch", "step2000", sha)] if branches else [],
                 info={"downloads": 1, "likes": 0, "gated": False, "cardData": {"license": license_id}},
             ))
     return World(folder)
@@ -317,6 +317,21 @@ def test_changes_where_backfill_meets_the_crawl_are_marked_boundary(tmp_path):
     assert (first_crawl, "checkpoints_published", "mentioned", "published", "boundary") in events
     assert (second_crawl, "license_changed", "apache-2.0", "cc-by-nc-4.0", "crawl") in events
     assert {source for day, *_, source in events if day == first_crawl} == {"boundary"}
+
+
+def test_a_backfilled_state_the_crawl_saw_unchanged_is_not_a_boundary(tmp_path):
+    """Without branches the first crawl sees what git showed: the backfilled state goes on through the first crawl,
+    and the license change the second crawl saw is a crawl event."""
+    home = tmp_path / "home"
+    with ReplayHub(checkpoint_world(tmp_path / "world", branches=False)) as hub:
+        resource = HubResource(endpoint=f"{hub.url}/as-of/{{snapshot_date}}", limit=None)
+        for day in (FIRST_CRAWL, SECOND_CRAWL):
+            assert run_snapshot(day, home=home, hub=resource).published
+        assert main(["backfill", "org/steps", "--endpoint", f"{hub.url}/as-of/{SECOND_CRAWL}", "--home", str(home)]) == 0
+    assert history_sources(home) == [("2026-01-10", "backfill"), (SECOND_CRAWL, "crawl")]
+    with duckdb.connect(str(home / "observatory.duckdb"), read_only=True) as conn:
+        events = conn.execute("SELECT change, source FROM openness_changes ORDER BY change_date, change").fetchall()
+    assert events == [("appeared", "backfill"), ("class_changed", "crawl"), ("license_changed", "crawl")]
 
 
 def test_states_backfilled_without_a_rebuild_reach_the_history_at_the_next_publish(tmp_path):
