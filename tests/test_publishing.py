@@ -31,11 +31,6 @@ from pipeline.runner import run_snapshot
 from pipeline.store.files import Store
 from pipeline.store.tables import table_schema
 
-# mlcroissant's dependencies warn about their own deprecated calls (rdflib, pandas).
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated"),
-    pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index"),
-]
 DATES = ("2026-01-01", "2026-01-02")
 # Publishing reads only the staged files: this endpoint is never called.
 NO_HUB = HubResource(endpoint="http://127.0.0.1:9/as-of/{snapshot_date}", limit=None)
