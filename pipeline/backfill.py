@@ -139,6 +139,18 @@ def summary_line(result: BackfillResult, written: dict[str, int]) -> str:
     )
 
 
+def repos_to_backfill(store: Store, repo_ids: list[str], *, whole_scope: bool = False) -> list[str]:
+    """The repos named, then (with whole_scope) every other repo of the latest crawl's scope; never none."""
+    repos = list(repo_ids)
+    if whole_scope:
+        named = set(repos)
+        repos += [repo_id for repo_id in repos_in_scope(store) if repo_id not in named]
+    if not repos:
+        raise BackfillError("no repos to backfill: name them, or ask for the whole scope of the latest crawl "
+                            "(`--scope`; `whole_scope` in the Dagster run config)")
+    return repos
+
+
 def repos_in_scope(store: Store) -> list[str]:
     """The repos of the crawl scope on the latest published date (not the bases fetched only for lineage)."""
     if not store.duckdb_path.is_file():

@@ -388,14 +388,10 @@ def command_backfill(args: argparse.Namespace) -> int:
 
     _check_endpoint(args.endpoint)
     store = Store.at(args.home)
-    repo_ids = list(args.repo_ids)
-    if args.scope:
-        try:
-            repo_ids += [r for r in backfill.repos_in_scope(store) if r not in repo_ids]
-        except backfill.BackfillError as error:
-            raise UserError(str(error)) from None
-    if not repo_ids:
-        raise UserError("name the repos to backfill, or pass --scope for every repo of the latest crawl")
+    try:
+        repo_ids = backfill.repos_to_backfill(store, args.repo_ids, whole_scope=args.scope)
+    except backfill.BackfillError as error:
+        raise UserError(str(error)) from None
     client = HubClient(args.endpoint.replace("{snapshot_date}", today()), cache_dir=store.hf_cache)
 
     def report(line: str, status: str) -> None:  # unknown ids are listed once more at the end, as the error

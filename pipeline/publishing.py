@@ -201,8 +201,7 @@ def describe(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         ),
         "backfilled_states": _count_if_table(conn, "model_history", "source = 'backfill'"),
         "history_tables": {  # row counts of the history tables the database has (older releases have none)
-            table: _count_if_table(conn, table, "true") for table in HISTORY_TABLES
-            if conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0]
+            table: _count_if_table(conn, table, "true") for table in HISTORY_TABLES if _has_table(conn, table)
         },
         "primary_keys": dict(
             rows("SELECT table_name, constraint_column_names FROM duckdb_constraints() "
@@ -211,10 +210,13 @@ def describe(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }
 
 
+def _has_table(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    # The history tables are built by the history stage; a database published before it has none.
+    return conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0] > 0
+
+
 def _count_if_table(conn: duckdb.DuckDBPyConnection, table: str, where: str) -> int:
-    # model_history is built by the history stage; a database published before it has no such table.
-    found = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0]
-    return conn.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchall()[0][0] if found else 0
+    return conn.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchall()[0][0] if _has_table(conn, table) else 0
 
 
 def release_version(runs: list[dict[str, Any]]) -> str:

@@ -157,11 +157,10 @@ def history_backfill(
     from pipeline.store.files import today
 
     files = store.store()
-    repo_ids = list(config.repo_ids)
-    if config.whole_scope:
-        repo_ids += [r for r in backfill.repos_in_scope(files) if r not in repo_ids]
-    if not repo_ids:
-        raise dg.Failure("no repos to backfill: set repo_ids, or whole_scope: true, in the run config")
+    try:
+        repo_ids = backfill.repos_to_backfill(files, config.repo_ids, whole_scope=config.whole_scope)
+    except backfill.BackfillError as error:
+        raise dg.Failure(str(error)) from None
 
     def report(line: str, status: str) -> None:
         (context.log.info if status == "written" else context.log.warning)(line)
