@@ -9,8 +9,7 @@ written for every commit whose README or LICENSE content differs from the commit
 from __future__ import annotations
 
 import datetime as dt
-import os
-import urllib.parse
+import glob
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,14 +32,16 @@ from pipeline.hub.client import (
     RetriesExhausted,
     error_message,
     license_file_to_read,
+    naive_utc,
     underlying_error,
 )
 from pipeline.openness.rubric import grade
 from pipeline.snapshot import content_hash, remember_text, text_rows
-from pipeline.store.files import Store, today
-from pipeline.store.tables import frame
+from pipeline.store.files import Store, today, write_parquet
+from pipeline.store.tables import TEXT_TABLES, frame
 
 TABLE = "backfill_states"
+TEXTS = "backfill_texts"  # the folder of the README and LICENSE texts the states point to
 
 
 class BackfillError(Exception):
@@ -170,10 +171,8 @@ def backfill_repo(
     knows them) grades named datasets as the crawl does; without it they count as not looked up."""
     counts = RequestCounts()
     start = client.request_counts()
-
-    before = client.request_counts()["requests"]
     listed = client.list_repos([repo_id])
-    counts.model_info = client.request_counts()["requests"] - before
+    counts.model_info = client.request_counts()["requests"] - start["requests"]
     if listed.errors:
         error = listed.errors[0]
         if error.error_kind == RepositoryNotFoundError.__name__:
@@ -206,7 +205,7 @@ def backfill_repo(
             continue
         previous = hashes
         result.rows.append(state_row(
-            hub_id=hub_id, repo_id=current_id, commit_sha=commit.commit_id, commit_date=_naive_utc(commit.created_at),
+            hub_id=hub_id, repo_id=current_id, commit_sha=commit.commit_id, commit_date=naive_utc(commit.created_at),
             readme=readme, license_text=license_text, license_file=license_path if license_text is not None else None,
             gated=gated, dataset_licenses=dataset_licenses or {}, backfilled_at=backfilled_at,
         ))
@@ -292,16 +291,11 @@ def _decode(data: bytes | None) -> str | None:
     return data.decode("utf-8", errors="replace") if data is not None else None
 
 
-def _naive_utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
-
-
 # ---- storage ------------------------------------------------------------------------------------------
 
 
 def backfill_path(store: Store, hub_id: str) -> Path:
-    # hive-style partition value, escaped so that an id can never make a sub-folder
-    return store.home / "raw" / TABLE / f"hub_id={urllib.parse.quote(hub_id, safe='')}" / f"{TABLE}.parquet"
+    return store.backfill_file(TABLE, TABLE, hub_id)
 
 
 def write_backfill(
@@ -314,20 +308,13 @@ def write_backfill(
     crawl of that date would replace; publishing loads them into the `cards` and `license_texts` tables.
     """
     date = date or today()
-    _write_atomically(frame(TABLE, rows), backfill_path(store, hub_id))
+    write_parquet(frame(TABLE, rows), backfill_path(store, hub_id))
     written = {"states": len(rows)}
-    for table in ("cards", "license_texts"):
+    for table in TEXT_TABLES:
         stored = text_rows(texts.get(table, {}), date)
-        _write_atomically(frame(table, stored), store.home / "raw" / "backfill_texts" / f"hub_id={hub_id}" / f"{table}.parquet")
-        written[f"{table}"] = len(stored)
+        write_parquet(frame(table, stored), store.backfill_file(TEXTS, table, hub_id))
+        written[table] = len(stored)
     return written
-
-
-def _write_atomically(df: pl.DataFrame, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    df.write_parquet(tmp, compression="zstd", statistics=True)
-    os.replace(tmp, target)
 
 
 def latest_dataset_licenses(store: Store) -> dict[str, str | None]:
@@ -340,7 +327,7 @@ def latest_dataset_licenses(store: Store) -> dict[str, str | None]:
 
 def read_backfill_states(store: Store) -> pl.DataFrame:
     """Every backfilled repo's states, in backfill_states' columns."""
-    paths = sorted((store.home / "raw" / TABLE).glob(f"hub_id=*/{TABLE}.parquet"))
+    paths = sorted(glob.glob(store.backfill_glob(TABLE, TABLE)))
     if not paths:
         return frame(TABLE, [])
     return pl.concat([pl.read_parquet(p) for p in paths])

@@ -8,6 +8,7 @@ from the compact history (sql/history_changes.sql). Everything runs inside the p
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from contextlib import AbstractContextManager
@@ -17,9 +18,8 @@ import duckdb
 
 from pipeline.paths import read_sql
 from pipeline.store.files import Store
-from pipeline.store.tables import table_schema
+from pipeline.store.tables import TEXT_TABLES, table_schema
 
-BACKFILL_GLOB = "raw/backfill_states/*/backfill_states.parquet"
 # model_history's bookkeeping columns; every other column is part of a model's state.
 BOOKKEEPING = ("hub_id", "valid_from", "valid_to", "source", "snapshots", "last_seen")
 
@@ -47,18 +47,16 @@ def load_backfill_states(conn: duckdb.DuckDBPyConnection, store: Store) -> int:
     """Replaces backfill_states with every backfilled repo's Parquet file (written by `openness backfill`),
     and adds the texts those states point to (README, LICENSE) to the text tables."""
     conn.execute("DELETE FROM backfill_states")
-    if not any(store.home.glob(BACKFILL_GLOB)):
+    states = store.backfill_glob("backfill_states", "backfill_states")
+    if not glob.glob(states):
         return 0
-    conn.execute(
-        "INSERT INTO backfill_states BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)",
-        [str(store.home / BACKFILL_GLOB)],
-    )
-    texts = store.home / "raw" / "backfill_texts"
-    for table in ("cards", "license_texts"):
-        if any(texts.glob(f"*/{table}.parquet")):
+    conn.execute("INSERT INTO backfill_states BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)", [states])
+    for table in TEXT_TABLES:
+        texts = store.backfill_glob("backfill_texts", table)
+        if glob.glob(texts):
             conn.execute(
                 f"INSERT OR IGNORE INTO {table} BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)",
-                [str(texts / "*" / f"{table}.parquet")],
+                [texts],
             )
     return conn.execute("SELECT count(*) FROM backfill_states").fetchall()[0][0]
 
@@ -78,11 +76,11 @@ def backfill_changed(conn: duckdb.DuckDBPyConnection, store: Store) -> bool:
     """True when the backfilled states on disk are not the ones in backfill_states (a backfill has written or
     replaced a repo's states since the history was last rebuilt): then only a rebuild takes them in."""
     loaded = conn.execute("SELECT count(*), max(backfilled_at) FROM backfill_states").fetchall()[0]
-    if not any(store.home.glob(BACKFILL_GLOB)):
+    states = store.backfill_glob("backfill_states", "backfill_states")
+    if not glob.glob(states):
         return loaded[0] > 0
     on_disk = conn.execute(
-        "SELECT count(*), max(backfilled_at) FROM read_parquet(?, hive_partitioning = false)",
-        [str(store.home / BACKFILL_GLOB)],
+        "SELECT count(*), max(backfilled_at) FROM read_parquet(?, hive_partitioning = false)", [states]
     ).fetchall()[0]
     return on_disk != loaded
 

@@ -517,8 +517,8 @@ def listing_row(info: Any, *, requested_id: str, listed_at: dt.datetime) -> dict
         "requested_id": requested_id,
         "author": info.author,
         "sha": info.sha,
-        "created_at": _naive_utc(info.created_at),
-        "last_modified": _naive_utc(info.last_modified),
+        "created_at": naive_utc(info.created_at),
+        "last_modified": naive_utc(info.last_modified),
         "gated": gated if gated in ("auto", "manual") else "no",
         "private": bool(info.private),
         "disabled": bool(info.disabled),
@@ -533,7 +533,8 @@ def listing_row(info: Any, *, requested_id: str, listed_at: dt.datetime) -> dict
     }
 
 
-def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
+def naive_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A timestamp in UTC without tzinfo, as the tables store them."""
     if value is None:
         return None
     if value.tzinfo is not None:

@@ -7,6 +7,8 @@
       observatory.duckdb                                          published: for analysts (replaced whole, never written)
       work/observatory.duckdb                                     the copy runs write; released onto the one above
       hf-cache/                                                   huggingface_hub download cache (disposable)
+      raw/backfill_states/hub_id=<id>/backfill_states.parquet     a repo's states dated from git history
+      raw/backfill_texts/hub_id=<id>/{cards,license_texts}.parquet   the texts those states point to
 
 Every file is written to a temporary name and renamed into place, so a crash never leaves half a file,
 and writing a date again replaces that date's file.
@@ -19,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,18 +83,22 @@ class Store:
         return self.write_frame(area, table, date, df)
 
     def write_frame(self, area: str, table: str, date: str, df: pl.DataFrame) -> Path:
-        target = self.path(area, table, date)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        df.write_parquet(tmp, compression="zstd", statistics=True)
-        os.replace(tmp, target)
-        return target
+        return write_parquet(df, self.path(area, table, date))
 
-    def read(self, area: str, table: str, date: str) -> pl.DataFrame:
+    def backfill_file(self, folder: str, table: str, hub_id: str) -> Path:
+        """raw/<folder>/hub_id=<hub_id>/<table>.parquet, one per backfilled repo (folder backfill_states or
+        backfill_texts); the id is escaped as a hive partition value, so that it can never make a sub-folder."""
+        return self.home / "raw" / folder / f"hub_id={urllib.parse.quote(hub_id, safe='')}" / f"{table}.parquet"
+
+    def backfill_glob(self, folder: str, table: str) -> str:
+        """Every backfilled repo's file of `table` in `folder`, as a glob for DuckDB's read_parquet."""
+        return str(self.home / "raw" / folder / "hub_id=*" / f"{table}.parquet")
+
+    def read(self, area: str, table: str, date: str, columns: list[str] | None = None) -> pl.DataFrame:
         path = self.path(area, table, date)
         if not path.is_file():
             raise FileNotFoundError(f"{table} for {date} has not been built yet ({path})")
-        return pl.read_parquet(path)
+        return pl.read_parquet(path, columns=columns)
 
     def read_or_empty(self, area: str, table: str, date: str | None) -> pl.DataFrame:
         if date is None or not self.exists(area, table, date):
@@ -129,3 +136,12 @@ class Store:
 
 def today() -> str:
     return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
+def write_parquet(df: pl.DataFrame, target: Path) -> Path:
+    """Writes df to a temporary name beside target, then renames it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    df.write_parquet(tmp, compression="zstd", statistics=True)
+    os.replace(tmp, target)
+    return target
