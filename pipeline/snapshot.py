@@ -561,7 +561,7 @@ def build_openness(store: Store, date: str) -> dict:
     ]
     grades = frame("openness", rows).drop(LINEAGE_COLUMNS)
     # Old names the Hub redirected (renames) still name bases in older cards.
-    aliases = rename_aliases(store.read("raw", "models_raw", date))
+    aliases = rename_aliases(store.read("raw", "models_raw", date, columns=["requested_id", "repo_id", "hub_id"]))
     with_lineage = inherit_grades(grades, resolve_lineage(facts, aliases=aliases)).rename({"depth": "lineage_depth"})
     store.write("staging", "openness", date, with_lineage)
     classes = with_lineage.group_by("openness_class").len().sort("openness_class")
