@@ -31,7 +31,7 @@ import polars as pl
 
 from pipeline.paths import REPO_ROOT, read_sql
 from pipeline.store.files import Store
-from pipeline.store.tables import TEXT_TABLES, table_schema
+from pipeline.store.tables import date_column, table_schema
 
 DATASET_NAME = "openness-observatory"
 CREATOR = "openness-observatory contributors"
@@ -173,8 +173,7 @@ def describe(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     dates = [d.isoformat() for (d,) in rows("SELECT DISTINCT snapshot_date FROM crawl_runs ORDER BY 1")]
     rows_per_date = {}
     for table in tables:
-        date_column = "first_seen" if table in TEXT_TABLES else "snapshot_date"
-        counts = dict(rows(f"SELECT {date_column}, count(*) FROM {table} GROUP BY 1"))
+        counts = dict(rows(f"SELECT {date_column(table)}, count(*) FROM {table} GROUP BY 1"))
         rows_per_date[table] = {d: counts.get(dt.date.fromisoformat(d), 0) for d in dates}
     runs = [
         dict(zip(("date", "source", "scope", "status", "listed", "fetched", "carried", "failed", "requests",

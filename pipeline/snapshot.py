@@ -24,14 +24,14 @@ import polars as pl
 from pipeline.extract.facts import extract
 from pipeline.extract.licenses import is_open_license, least_open, normalise_license_id
 from pipeline.extract.model import ModelInput
-from pipeline.history import update_history
+from pipeline.history import run_statements, update_history
 from pipeline.hub.client import CrawlError, CrawlScope, HubClient
 from pipeline.openness.agreement import rename_aliases
 from pipeline.openness.lineage import inherit_grades, resolve_lineage
 from pipeline.openness.rubric import grade
 from pipeline.paths import read_sql
 from pipeline.store.files import Store
-from pipeline.store.tables import DATED_TABLES, TEXT_TABLES, frame
+from pipeline.store.tables import date_column, frame
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -312,11 +312,11 @@ def _texts_first_seen(store: Store, table: str, texts: dict[str, bytes], date: s
     """Texts not already stored under an earlier date: each distinct content is kept once."""
     if not texts:
         return []
-    earlier = [d for d in store.dates("raw", table) if d < date]
+    previous = store.previous_date("raw", table, date)
     known: set[str] = set()
-    if earlier:
+    if previous is not None:  # every date before this one
         known = set(
-            pl.scan_parquet([store.path("raw", table, d) for d in earlier])
+            store.scan_dates("raw", table, until=previous)
             .select("content_hash")
             .filter(pl.col("content_hash").is_in(list(texts)))
             .collect()["content_hash"]
@@ -585,13 +585,8 @@ def publish(store: Store, conn: duckdb.DuckDBPyConnection, date: str) -> dict[st
     conn.execute("BEGIN TRANSACTION")
     try:
         for table, area in PUBLISHED_FROM.items():
-            params = {"snapshot_date": date, "path": str(store.path(area, table, date))}
-            for statement in statements[table]:
-                conn.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
-            counts[table] = conn.execute(
-                f"SELECT count(*) FROM {table} WHERE {'first_seen' if table in TEXT_TABLES else 'snapshot_date'} = ?",
-                [date],
-            ).fetchall()[0][0]
+            run_statements(conn, statements[table], {"snapshot_date": date, "path": str(store.path(area, table, date))})
+            counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE {date_column(table)} = ?", [date]).fetchall()[0][0]
         counts.update(update_history(conn, store, date))
         conn.execute("COMMIT")
     except Exception:
@@ -602,17 +597,10 @@ def publish(store: Store, conn: duckdb.DuckDBPyConnection, date: str) -> dict[st
     return counts
 
 
-def _sql_statements(text: str) -> dict[str, list[str]]:
+def _sql_statements(text: str) -> dict[str, str]:
     """publish_snapshot.sql holds one `-- table: NAME` block of statements per table."""
-    blocks: dict[str, list[str]] = {}
-    current = None
-    for part in re.split(r"^-- table: (\w+)\s*$", text, flags=re.MULTILINE)[1:]:
-        if current is None:
-            current = part
-            continue
-        code = "\n".join(line for line in part.splitlines() if not line.lstrip().startswith("--"))
-        blocks[current] = [s.strip() for s in code.split(";") if s.strip()]
-        current = None
+    parts = re.split(r"^-- table: (\w+)\s*$", text, flags=re.MULTILINE)[1:]
+    blocks = dict(zip(parts[::2], parts[1::2]))
     missing = set(PUBLISHED_FROM) - set(blocks)
     if missing:
         raise ValueError(f"publish_snapshot.sql has no block for {sorted(missing)}")
@@ -631,7 +619,6 @@ def _error_rows(errors: list[CrawlError], date: str) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "DATED_TABLES",
     "crawl_listing",
     "crawl_details",
     "build_raw_snapshot",

@@ -178,9 +178,9 @@ def test_a_failed_publish_leaves_the_released_file_untouched(published, tmp_path
     working_before = counts(home / "work" / "observatory.duckdb")
     statements = snapshot._sql_statements
 
-    def failing_midway(text: str) -> dict[str, list[str]]:
+    def failing_midway(text: str) -> dict[str, str]:
         # The tables before model_facts are replaced, then the transaction fails inside DuckDB.
-        return {**statements(text), "model_facts": ["SELECT error('injected failure after the first tables')"]}
+        return {**statements(text), "model_facts": "SELECT error('injected failure after the first tables');"}
 
     monkeypatch.setattr(snapshot, "_sql_statements", failing_midway)
     outcome = run_snapshot(DATES[1], home=home, hub=NO_HUB, selection="published_snapshot")

@@ -10,10 +10,13 @@ import polars as pl
 
 from pipeline.paths import read_sql
 
-# Tables holding one partition per snapshot date, in publishing order.
-DATED_TABLES = ("crawl_runs", "crawl_errors", "models_raw", "datasets_raw", "model_facts", "evidence", "openness")
-# Texts keyed by content hash, stored once.
+# Texts keyed by content hash, stored once; every other published table has one partition per snapshot date.
 TEXT_TABLES = ("cards", "license_texts")
+
+
+def date_column(table: str) -> str:
+    """The column that dates a published table's rows: the crawl date, or when a text was first seen."""
+    return "first_seen" if table in TEXT_TABLES else "snapshot_date"
 
 
 @cache
