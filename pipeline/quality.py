@@ -55,9 +55,9 @@ def validate(df: pl.DataFrame, suite_name: str, parameters: dict[str, Any] | Non
 
     spec = load_suite(suite_name)
     # Only the columns the suite reads go to pandas: nested list columns are costly to convert.
-    batch_frame = df.select([c for c in columns_used(spec) if c in df.columns]) if columns_used(spec) else df
-    if batch_frame.width == 0:
-        batch_frame = df.select(df.columns[:1])
+    used = columns_used(spec)
+    present = [c for c in used if c in df.columns]
+    batch_frame = df.select(present or df.columns[:1]) if used else df  # (a batch needs one column at least)
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")

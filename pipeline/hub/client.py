@@ -63,6 +63,7 @@ LICENSE_FILE = re.compile(r"^(licen[cs]e|copying)([-_.][\w.-]*)?(\.(md|txt|rst))
 MAX_TEXT_BYTES = 1 << 20  # a README or LICENSE larger than this is stored truncated
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -306,13 +307,11 @@ class HubClient:
         retry: RetryPolicy = RetryPolicy(),
         timeout_seconds: float = 60.0,
         workers: int = 4,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.cache_dir = Path(cache_dir)
         self.retry = retry
         self.workers = max(1, workers)
-        self._sleep = sleep
         self._token = os.environ.get("HF_TOKEN") or None
         install_http_client(timeout_seconds)
         global _loopback_only
@@ -342,7 +341,7 @@ class HubClient:
 
         policy = self.retry if retry else dataclasses.replace(self.retry, max_attempts=1)
         try:
-            return call_with_retries(fn, policy, sleep=self._sleep, on_retry=on_retry)
+            return call_with_retries(fn, policy, on_retry=on_retry)
         except RetriesExhausted as exhausted:
             if is_retryable(exhausted.error):
                 with self._lock:
@@ -433,17 +432,8 @@ class HubClient:
         self, rows: list[dict[str, Any]], progress: Callable[[int, int, int], None] | None = None
     ) -> dict[str, Details]:
         """Details for many repos on a few threads; each repo's failure is recorded, never raised."""
-        results: dict[str, Details] = {}
-        failed = 0
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="hub-details") as pool:
-            futures = {pool.submit(self.fetch_details, row): row["hub_id"] for row in rows}
-            for done, future in enumerate(as_completed(futures), start=1):
-                details = future.result()
-                results[futures[future]] = details
-                failed += int(details.failed)
-                if progress is not None:
-                    progress(done, len(rows), failed)
-        return results
+        return self._fan_out(self.fetch_details, rows, lambda row: row["hub_id"], lambda details: details.failed,
+                             "hub-details", progress)
 
     def fetch_dataset_infos(
         self, dataset_ids: list[str], progress: Callable[[int, int, int], None] | None = None
@@ -467,15 +457,23 @@ class HubClient:
                 gated=info.gated if info.gated in ("auto", "manual") else "no",
             )
 
-        results: dict[str, DatasetInfo] = {}
-        failed = 0
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="hub-datasets") as pool:
-            futures = {pool.submit(fetch, dataset_id): dataset_id for dataset_id in dataset_ids}
+        return self._fan_out(fetch, dataset_ids, lambda dataset_id: dataset_id, lambda info: info.status == "failed",
+                             "hub-datasets", progress)
+
+    def _fan_out(
+        self, fetch: Callable[[Any], R], items: list, key: Callable[[Any], str], failed: Callable[[R], bool],
+        thread_name: str, progress: Callable[[int, int, int], None] | None,
+    ) -> dict[str, R]:
+        """fetch(item) for every item on `workers` threads, keyed by key(item); progress(done, total, failed)."""
+        results: dict[str, R] = {}
+        failures = 0
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix=thread_name) as pool:
+            futures = {pool.submit(fetch, item): key(item) for item in items}
             for done, future in enumerate(as_completed(futures), start=1):
                 result = results[futures[future]] = future.result()
-                failed += int(result.status == "failed")
+                failures += int(failed(result))
                 if progress is not None:
-                    progress(done, len(dataset_ids), failed)
+                    progress(done, len(items), failures)
         return results
 
     def _download(self, repo_id: str, filename: str, sha: str | None) -> bytes:

@@ -677,18 +677,6 @@ class ReplayHub:
         log.info("replay hub serving %s (as of %s)", self.url, self.as_of)
         return self.url
 
-    def serve_forever(self, port: int = 0) -> None:
-        """Serves in the calling thread until `stop()` is called from another thread (or Ctrl-C)."""
-        if self._server is not None:
-            raise RuntimeError(f"replay hub already serving at {self.url}")
-        server = self._server = _Server(port, self)
-        log.info("replay hub serving %s (as of %s)", self.url, self.as_of)
-        try:
-            server.serve_forever(poll_interval=0.05)
-        finally:
-            server.drop_connections()
-            server.server_close()
-
     def stop(self) -> None:
         server, self._server = self._server, None
         if server is None:

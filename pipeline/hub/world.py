@@ -84,18 +84,6 @@ def lfs_pointer(sha256: str, size: int) -> bytes:
     return f"version https://git-lfs.github.com/spec/v1\noid sha256:{sha256}\nsize {size}\n".encode()
 
 
-def iso_z(value: dt.datetime | dt.date | str) -> str:
-    """Hub timestamp format: 2023-09-20T13:03:50.000Z (UTC, milliseconds)."""
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(), tzinfo=dt.timezone.utc)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    value = value.astimezone(dt.timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-
-
 def end_of_day(date: str | dt.date) -> str:
     """The last instant of a date in the Hub's timestamp format; a state "as of D" includes all of D."""
     return f"{dt.date.fromisoformat(str(date)).isoformat()}T23:59:59.999Z"

@@ -19,13 +19,19 @@ def date_column(table: str) -> str:
     return "first_seen" if table in TEXT_TABLES else "snapshot_date"
 
 
-@cache
 def table_schema(table: str) -> pl.Schema:
     """The polars schema of a table as sql/schema.sql declares it."""
+    return _schemas()[table]
+
+
+@cache
+def _schemas() -> dict[str, pl.Schema]:
+    """Every table of sql/schema.sql, from one in-memory database built once per process."""
     con = duckdb.connect()
     try:
         con.execute(read_sql("schema.sql"))
-        return pl.from_arrow(con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table()).schema
+        tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {t: pl.from_arrow(con.sql(f"SELECT * FROM {t} LIMIT 0").to_arrow_table()).schema for t in tables}
     finally:
         con.close()
 
