@@ -198,6 +198,11 @@ FAMILY_ORDER = [
 OPEN_FAMILIES = frozenset({"public-domain", "permissive", "weak-copyleft", "copyleft", "creative-commons", "data-license"})
 
 
+def open_terms(osi_approved: bool | None, family: str, commercial_use: bool | None, use_restrictions: bool | None) -> bool:
+    """Open terms: OSI-approved, or an open family that allows commercial use without use restrictions."""
+    return bool(osi_approved) or (family in OPEN_FAMILIES and commercial_use is True and use_restrictions is False)
+
+
 def is_open_license(license_id: str | None) -> bool | None:
     """Open terms: OSI-approved, or an open family that allows commercial use without use restrictions.
 
@@ -206,9 +211,7 @@ def is_open_license(license_id: str | None) -> bool | None:
     info = REFERENCE.get(license_id or "")
     if info is None or info.family in ("other", "unknown"):
         return None
-    if info.osi_approved:
-        return True
-    return info.family in OPEN_FAMILIES and info.commercial_use is True and info.use_restrictions is False
+    return open_terms(info.osi_approved, info.family, info.commercial_use, info.use_restrictions)
 
 
 _KEY_SEPARATORS = re.compile(r"[\s_]+")

@@ -22,7 +22,13 @@ from typing import Any
 import polars as pl
 
 from pipeline.openness.lineage import resolve_lineage
-from pipeline.openness.rubric import grade_reasons
+from pipeline.openness.rubric import (
+    downloadable_datasets,
+    grade_reasons,
+    osai_data_information,
+    osi_approved_open_license,
+    training_data_judgment,
+)
 
 GROUND_TRUTH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ground-truth"
 MIN_PAIRS_FOR_KAPPA = 5
@@ -73,7 +79,7 @@ MOF_COMPONENTS = (
                  lambda o, f: o["checkpoints"] == "open"),
     MofComponent("training_code", "training_code", ("c7_training_code",), lambda o, f: o["training_code"] == "open"),
     MofComponent("datasets", "training_data", ("c15_datasets",),
-                 lambda o, f: any(d.get("hub_id") for d in f.get("datasets") or [])),
+                 lambda o, f: downloadable_datasets(f)),
     # MOF accepts a research paper in place of the technical report; we grade one `paper` dimension.
     MofComponent("paper_or_report", "paper", ("c21_research_paper", "c11_technical_report"),
                  lambda o, f: o["paper"] == "open"),
@@ -343,8 +349,7 @@ class _OurSide:
             gated = facts.get("gated") or "unknown"
             self._reasons[hub_id] = grade_reasons(facts, gated)
             # What the card alone discloses about data, as if it had no base (lineage.card_training_data).
-            self._reasons[hub_id]["card_training_data"] = grade_reasons({**facts, "base_models": []},
-                                                                        gated)["training_data"]
+            self._reasons[hub_id]["card_training_data"] = training_data_judgment({**facts, "base_models": []})[1]
         return self._reasons[hub_id].get(dimension)
 
     def snippets(self, hub_id: str, dimension: str) -> list[str]:
@@ -477,10 +482,10 @@ def osi_verdict(grades: dict[str, Any], facts: dict[str, Any]) -> tuple[str, lis
     elements = {
         "ungated weights": grades.get("weights") == "open",
         "training code": grades.get("training_code") == "open",
-        "data information": (facts.get("data_disclosure") or "none") != "none" and not facts.get("base_models"),
+        "data information": osai_data_information(facts),
     }
     missing = [name for name, ok in elements.items() if not ok]
-    if not (grades.get("license") == "open" and facts.get("license_osi_approved") is True):
+    if not osi_approved_open_license(facts, grades.get("license")):
         missing.append("an OSI-approved license")
     return ("license_only" if missing == ["an OSI-approved license"] else "fail"), missing
 

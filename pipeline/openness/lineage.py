@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.openness.rubric import judge
+from pipeline.openness.rubric import training_data_judgment
 
 MAX_DEPTH = 16
 LINEAGE_STATUSES = ("own", "resolved", "missing_base", "cycle", "too_deep")
@@ -94,7 +94,7 @@ def resolve_lineage(
 
 def card_training_data(facts: dict[str, Any]) -> str:
     """The rubric's training_data grade for what this card alone discloses, ignoring that it has a base."""
-    return judge({**facts, "base_models": []}, "no")["training_data"][0]
+    return training_data_judgment({**facts, "base_models": []})[0]
 
 
 def inherit_grades(openness: pl.DataFrame, lineage: pl.DataFrame) -> pl.DataFrame:

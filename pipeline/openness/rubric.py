@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from pipeline.extract.licenses import open_terms
+
 RUBRIC_VERSION = "2026.11-2"
 
 DIMENSIONS = (
@@ -16,7 +18,6 @@ DIMENSIONS = (
     "checkpoints", "paper", "model_card", "access",
 )
 SCORES = {"open": 1.0, "partial": 0.5, "closed": 0.0}  # `unknown` is left out of the mean, as EOSAI leaves NA
-OPEN_LICENSE_FAMILIES = {"public-domain", "permissive", "weak-copyleft", "copyleft", "creative-commons", "data-license"}
 RESTRICTED_LICENSE_FAMILIES = {"rail", "community"}
 CLOSED_LICENSE_FAMILIES = {"creative-commons-nc", "research-only"}
 COMPREHENSIVE_CARD_BYTES = 2000
@@ -48,9 +49,30 @@ def grade_reasons(facts: dict[str, Any], gated: str) -> dict[str, str]:
 
 def judge(facts: dict[str, Any], gated: str) -> dict[str, Judgment]:
     judgments = {dimension: _RULES[dimension](facts, gated) for dimension in DIMENSIONS}
-    judgments["openness_class"] = _openness_class(facts, gated, judgments)
-    judgments["mof_class"] = _mof_class(facts, judgments)
+    grades = {dimension: grade for dimension, (grade, _) in judgments.items()}
+    judgments["openness_class"] = _openness_class(facts, gated, grades)
+    judgments["mof_class"] = _mof_class(facts, grades)
     return judgments
+
+
+def training_data_judgment(facts: dict[str, Any]) -> Judgment:
+    """The training_data rule alone (it does not depend on the gate)."""
+    return _training_data(facts, "no")
+
+
+def osai_data_information(facts: dict[str, Any]) -> bool:
+    """Data information as the OSAID asks for it. A derivative's card covers only its own tuning data, not its
+    base model's: no data information from the card alone."""
+    return (facts.get("data_disclosure") or "none") != "none" and not facts.get("base_models")
+
+
+def osi_approved_open_license(facts: dict[str, Any], license_grade: str | None) -> bool:
+    return license_grade == "open" and facts.get("license_osi_approved") is True
+
+
+def downloadable_datasets(facts: dict[str, Any]) -> bool:
+    """Some named training dataset is a Hub dataset (the MOF's "datasets" component)."""
+    return any(d.get("hub_id") for d in facts.get("datasets") or [])
 
 
 def eosai_score(grades: dict[str, str]) -> float:
@@ -79,7 +101,7 @@ def _license(facts: dict[str, Any], gated: str) -> Judgment:
     restricted = facts.get("license_use_restrictions")
     if family == "none":
         return "closed", "No license is declared, so all rights are reserved by default."
-    if osi or (family in OPEN_LICENSE_FAMILIES and commercial is True and restricted is False):
+    if open_terms(osi, family, commercial, restricted):
         if facts.get("license_conflict"):
             return "partial", f"The declared license {name} is open, but the card's sources name different licenses."
         kind = "OSI-approved" if osi else f"an open {family} license"
@@ -188,14 +210,12 @@ _RULES: dict[str, Callable[[dict[str, Any], str], Judgment]] = {
 }
 
 
-def _openness_class(facts: dict[str, Any], gated: str, judgments: dict[str, Judgment]) -> Judgment:
+def _openness_class(facts: dict[str, Any], gated: str, grades: dict[str, str]) -> Judgment:
     """OSAID candidate > open weights (permissive) > open weights (restricted) > gated or closed."""
-    grades = {dimension: judgments[dimension][0] for dimension in DIMENSIONS}
     if gated == "manual" or grades["weights"] in ("closed", "unknown"):
         return "gated_or_closed", "The weights are not freely downloadable (manual gate or unknown access)."
-    osi_license = grades["license"] == "open" and facts.get("license_osi_approved") is True
-    # A derivative's card covers only its own tuning data, not its base model's: no OSAID from the card alone.
-    data_information = (facts.get("data_disclosure") or "none") != "none" and not facts.get("base_models")
+    osi_license = osi_approved_open_license(facts, grades["license"])
+    data_information = osai_data_information(facts)
     if grades["weights"] == "open" and osi_license and grades["training_code"] == "open" and data_information:
         return "osaid_candidate", ("Open weights, an OSI-approved license, training code and data information: "
                                    "the OSAID elements.")
@@ -208,9 +228,8 @@ def _openness_class(facts: dict[str, Any], gated: str, judgments: dict[str, Judg
     return "open_weights_restricted", f"Downloadable weights, but the license is graded {grades['license']}."
 
 
-def _mof_class(facts: dict[str, Any], judgments: dict[str, Judgment]) -> Judgment:
+def _mof_class(facts: dict[str, Any], grades: dict[str, str]) -> Judgment:
     """An estimate of the Model Openness Framework class (cumulative: III, then II, then I), from the facts alone."""
-    grades = {dimension: judgments[dimension][0] for dimension in DIMENSIONS}
     class_three = {
         "an open license": grades["license"] == "open",
         "available weights": grades["weights"] in ("open", "partial"),
@@ -221,7 +240,7 @@ def _mof_class(facts: dict[str, Any], judgments: dict[str, Judgment]) -> Judgmen
     class_two = {"training code": grades["training_code"] == "open"}
     class_one = {
         "intermediate checkpoints": grades["checkpoints"] == "open",
-        "downloadable datasets": any(d.get("hub_id") for d in facts.get("datasets") or []),
+        "downloadable datasets": downloadable_datasets(facts),
     }
     achieved = "none"
     for name, requirements in (("III", class_three), ("II", class_two), ("I", class_one)):
