@@ -92,18 +92,18 @@ def extract_checkpoints(branches: list[str], siblings: list[str], card: Card) ->
     """checkpoint_* columns and their evidence rows."""
     evidence: list[dict] = []
     patterns: Counter = Counter() if branches else _NO_PATTERNS  # most repos list no branches: skip a Counter
-    first_branch: dict[str, str] = {}
+    examples: dict[str, list[str]] = {}  # the first five branches of each pattern
     for branch in branches:
         if isinstance(branch, str) and (name := branch_pattern(branch)):
             patterns[name] += 1
-            first_branch.setdefault(name, branch)
+            if len(found := examples.setdefault(name, [])) < 5:
+                found.append(branch)
     branch_count = sum(patterns.values())
     dominant = patterns.most_common(1)[0][0] if patterns else None
     if dominant:
-        examples = [b for b in branches if isinstance(b, str) and branch_pattern(b) == dominant][:5]
         evidence.append(evidence_row(
-            "checkpoints", "branch", first_branch[dominant],
-            f"{branch_count} checkpoint branches, mostly '{dominant}': {', '.join(examples)}",
+            "checkpoints", "branch", examples[dominant][0],
+            f"{branch_count} checkpoint branches, mostly '{dominant}': {', '.join(examples[dominant])}",
         ))
 
     files = checkpoint_files(siblings) if siblings else []

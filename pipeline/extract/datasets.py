@@ -25,9 +25,9 @@ DATA_SECTION = re.compile(r"\b(?:data|datasets?|corpus|corpora|pre-?training)\b"
 NOT_DATA_SECTION = re.compile(
     r"eval|result|benchmark|limitation|bias|citation|acknowledg|risk|\buses?\b|intended|compar", re.IGNORECASE
 )
-TRAINED_ON = re.compile(r"(?:trained|tuned)\s+on\b")  # "fine-tuned on", "pre-trained on" too; on card.lower
-# TRAINED_ON as two literal-led patterns (scanned much faster). A match of one never overlaps a match of the
-# other ("trained on" holds no "tuned", and the reverse), so together they find exactly TRAINED_ON's matches.
+# `(?:trained|tuned)\s+on\b` ("fine-tuned on", "pre-trained on" too; on card.lower) as two literal-led patterns,
+# scanned much faster. A match of one never overlaps a match of the other ("trained on" holds no "tuned", and the
+# reverse), so together they find exactly the alternation's matches.
 _TRAINED_ON_PARTS = [(word, re.compile(word + r"\s+on\b")) for word in ("trained", "tuned")]
 _BACKBONE = re.compile(r"\bbackbone\b|\binitiali[sz]ed\b|\bbase model\b", re.IGNORECASE)
 _EXAMPLE_BEFORE = re.compile(r"(?:e\.g\.|i\.e\.|such as|like)\s*$", re.IGNORECASE)
@@ -220,13 +220,12 @@ def _metadata_datasets(value: Any, problems: list[str]) -> list[str]:
     return names
 
 
-def data_context_spans(card: Card, data_headings: list[bool] | None = None) -> list[tuple[int, int]]:
-    """Body spans that talk about training data: training-data sections, and sentences saying what the
-    model was trained on; never evaluation, results, limitations or citations."""
+def data_context_spans(card: Card, data_headings: list[bool]) -> list[tuple[int, int]]:
+    """Body spans that talk about training data: training-data sections (data_headings[i]: whether heading i
+    names training data), and sentences saying what the model was trained on; never evaluation, results,
+    limitations or citations."""
     spans: list[tuple[int, int]] = []
     headings = card.headings
-    if data_headings is None:
-        data_headings = _data_headings(card)
     for index, heading in enumerate(headings):
         if data_headings[index] and not _excluded(heading.title):
             end = headings[index + 1].pos if index + 1 < len(headings) else len(card.body)

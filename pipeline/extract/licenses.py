@@ -249,13 +249,9 @@ def _normalise(value: str) -> str | None:
 _normalise_memo = lru_cache(maxsize=MEMO_ENTRIES)(_normalise)
 
 
-def identify_license_names(text: str) -> list[tuple[str, int]]:
-    """License ids named in a short text, with their offsets, in reading order; overlaps go to the most specific."""
-    return list(_license_names(text))
-
-
 def _license_names(text: str) -> tuple[tuple[str, int], ...]:
-    """identify_license_names as a tuple, which may be shared: memoised for short texts."""
+    """License ids named in a short text, with their offsets, in reading order; overlaps go to the most specific.
+    A tuple, which may be shared: memoised for short texts."""
     return _license_names_memo(text) if _memoisable(text) else _find_license_names(text)
 
 
