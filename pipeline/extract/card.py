@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import yaml
+
+from pipeline.extract.memo import memoised_when_short
 
 MAX_CARD_CHARS = 512 * 1024  # read at most this much of a README; the rest is dropped and recorded
 MAX_ALIAS_NODES = 10_000  # YAML whose aliases expand beyond this many nodes is refused (billion laughs)
@@ -455,18 +456,14 @@ def _headings(card: Card) -> list[Heading]:
     return headings
 
 
-def _heading_title(text: str) -> str:
-    """A heading line's text as a title; memoised for ordinary lengths, as headings repeat across cards."""
-    return _short_heading_title(text) if len(text) <= 300 else _clean_heading_title(text)
-
-
 def _clean_heading_title(text: str) -> str:
+    """A heading line's text as a title."""
     if "#" in text:
         text = _CLOSING_HASHES.sub("", text)
     return clean_inline_markdown(text)[:200]
 
 
-_short_heading_title = lru_cache(maxsize=8192)(_clean_heading_title)
+_heading_title = memoised_when_short(_clean_heading_title, maxsize=8192)  # headings repeat across cards
 
 
 def evidence_row(dimension: str, source_kind: str, location: str, snippet: str, url: str | None = None) -> dict:
@@ -523,14 +520,11 @@ def _urls(card: Card) -> list[UrlHit]:
     return hits
 
 
-def _valid_host(host: str) -> bool:
-    """_VALID_HOST.match, memoised for ordinary lengths: hosts are mostly the same few (github.com, hf.co)."""
-    return _valid_short_host(host) if len(host) <= 300 else _VALID_HOST.match(host) is not None
-
-
-@lru_cache(maxsize=4096)
-def _valid_short_host(host: str) -> bool:
+def _is_valid_host(host: str) -> bool:
     return _VALID_HOST.match(host) is not None
+
+
+_valid_host = memoised_when_short(_is_valid_host, maxsize=4096)  # hosts are mostly the same few (github.com, hf.co)
 
 
 def _link_text(body: str, start: int, end: int) -> tuple[str, int]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, evidence_row, plain_text
 from pipeline.extract.links import DATA_OBJECT
+from pipeline.extract.memo import memoised_when_short
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?$")
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
@@ -190,13 +191,11 @@ class _DatasetList:
         return any(hint.search(item.hub_id or item.name) for item in self.items)
 
 
-def _name_key(name: str) -> str:
-    return _name_key_memo(name) if len(name) <= 300 else _NOT_ALPHANUMERIC.sub("", name.lower())
-
-
-@lru_cache(maxsize=8192)
-def _name_key_memo(name: str) -> str:  # dataset names repeat across cards: memoised (a pure function)
+def _plain_name_key(name: str) -> str:
     return _NOT_ALPHANUMERIC.sub("", name.lower())
+
+
+_name_key = memoised_when_short(_plain_name_key, maxsize=8192)  # dataset names repeat across cards
 
 
 @lru_cache(maxsize=1024)

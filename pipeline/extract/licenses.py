@@ -12,11 +12,11 @@ import csv
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pipeline.extract.card import Card, evidence_row
+from pipeline.extract.memo import memoised_when_short
 
 REFERENCE_PATH = Path(__file__).with_name("license_reference.csv")
 
@@ -222,21 +222,12 @@ MEMO_MAX_CHARS = 1000
 MEMO_ENTRIES = 8192
 
 
-def _memoisable(text: object) -> bool:
-    """Short strings only: anything else takes the plain path (and fails there as it always did)."""
-    return isinstance(text, str) and len(text) <= MEMO_MAX_CHARS
-
-
 def _key(value: str) -> str:
     return _KEY_SEPARATORS.sub("-", value.strip().strip("`'\"").lower())
 
 
-def normalise_license_id(value: str) -> str | None:
-    """A Hub license id (or a reference-table name) for a declared value: `MIT`, `Apache 2.0`, `cc-by-sa-4.0`."""
-    return _normalise_memo(value) if _memoisable(value) else _normalise(value)
-
-
 def _normalise(value: str) -> str | None:
+    """A Hub license id (or a reference-table name) for a declared value: `MIT`, `Apache 2.0`, `cc-by-sa-4.0`."""
     key = _key(value)
     if key in REFERENCE:
         return key
@@ -246,16 +237,12 @@ def _normalise(value: str) -> str | None:
     return found[0][0] if found else None
 
 
-_normalise_memo = lru_cache(maxsize=MEMO_ENTRIES)(_normalise)
-
-
-def _license_names(text: str) -> tuple[tuple[str, int], ...]:
-    """License ids named in a short text, with their offsets, in reading order; overlaps go to the most specific.
-    A tuple, which may be shared: memoised for short texts."""
-    return _license_names_memo(text) if _memoisable(text) else _find_license_names(text)
+normalise_license_id = memoised_when_short(_normalise, maxsize=MEMO_ENTRIES, max_chars=MEMO_MAX_CHARS)
 
 
 def _find_license_names(text: str) -> tuple[tuple[str, int], ...]:
+    """License ids named in a short text, with their offsets, in reading order; overlaps go to the most specific.
+    A tuple, which may be shared."""
     found: list[tuple[str, int, int]] = []
     match = _CREATIVE_COMMONS.search(text)
     if match:
@@ -272,7 +259,7 @@ def _find_license_names(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(ids)
 
 
-_license_names_memo = lru_cache(maxsize=MEMO_ENTRIES)(_find_license_names)
+_license_names = memoised_when_short(_find_license_names, maxsize=MEMO_ENTRIES, max_chars=MEMO_MAX_CHARS)
 
 
 def _creative_commons_id(modifiers: str, version: str | None) -> str:
@@ -319,18 +306,14 @@ def readme_license_statements(card: Card) -> list[tuple[str, int, str]]:
     return statements
 
 
-def _statement_ids(line: str) -> tuple[str, ...]:
-    """The license ids a README line states; none on a line about data rather than the model (memoised)."""
-    return _statement_ids_memo(line) if _memoisable(line) else _find_statement_ids(line)
-
-
 def _find_statement_ids(line: str) -> tuple[str, ...]:
+    """The license ids a README line states; none on a line about data rather than the model."""
     if _DATA_LINE.search(line) and not _MODEL_LINE.search(line):
         return ()
     return tuple(license_id for license_id, _ in _license_names(line))
 
 
-_statement_ids_memo = lru_cache(maxsize=MEMO_ENTRIES)(_find_statement_ids)
+_statement_ids = memoised_when_short(_find_statement_ids, maxsize=MEMO_ENTRIES, max_chars=MEMO_MAX_CHARS)
 
 
 def _lines_containing(card: Card, word: str) -> list[tuple[int, str]]:

@@ -9,10 +9,10 @@ paper of a base model, dataset papers and datasheets) are left out. arXiv ids ar
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
+from pipeline.extract.memo import memoised_when_short
 
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
 _ARXIV_URL_PATH = re.compile(r"^/(?:abs|pdf|html)/" + _ARXIV_ID, re.IGNORECASE)
@@ -60,14 +60,11 @@ MAX_PAPERS = 100
 _PROSE_WINDOW = 60
 
 
-def _report_host(host: str) -> bool:
-    """_REPORT_HOSTS.search, memoised for ordinary lengths: hosts are mostly the same few across cards."""
-    return _short_report_host(host) if len(host) <= 300 else _REPORT_HOSTS.search(host) is not None
-
-
-@lru_cache(maxsize=4096)
-def _short_report_host(host: str) -> bool:
+def _is_report_host(host: str) -> bool:
     return _REPORT_HOSTS.search(host) is not None
+
+
+_report_host = memoised_when_short(_is_report_host, maxsize=4096)  # hosts are mostly the same few across cards
 
 
 def arxiv_id_from_url(hit: UrlHit) -> str | None:
