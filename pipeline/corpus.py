@@ -24,6 +24,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.extract.card import one_line
 from pipeline.extract.facts import extract
 from pipeline.extract.model import ModelInput
 
@@ -101,14 +102,14 @@ def _dump_rows(paths: list[Path], files: list[pq.ParquetFile]) -> Iterator[Model
             for batch in parquet.iter_batches(batch_size=DUMP_BATCH_ROWS, columns=columns):
                 yield from _dump_batch(batch)
         except (OSError, pa.ArrowException) as error:
-            raise CorpusError(f"{path}: unreadable Parquet: {_one_line(error)}") from None
+            raise CorpusError(f"{path}: unreadable Parquet: {one_line(error)}") from None
 
 
 def _open_parquet(path: Path) -> pq.ParquetFile:
     try:
         return pq.ParquetFile(path)
     except (OSError, pa.ArrowException) as error:
-        raise CorpusError(f"{path}: unreadable Parquet: {_one_line(error)}") from None
+        raise CorpusError(f"{path}: unreadable Parquet: {one_line(error)}") from None
 
 
 def _dump_batch(batch: pa.RecordBatch) -> Iterator[ModelInput]:
@@ -298,7 +299,3 @@ class _Batch:
             arrays = [pa.array(columns[f.name], type=f.type) for f in schema]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
         self.repo_ids, self.rows = [], []
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())[:200]

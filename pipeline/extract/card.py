@@ -275,10 +275,10 @@ def load_front_matter(yaml_text: str, problems: list[str]) -> dict[str, Any]:
         problems.append(f"yaml_alias_expansion: {error}")
         return {}
     except yaml.YAMLError as error:
-        problems.append(f"yaml_invalid: {_one_line(error)}")
+        problems.append(f"yaml_invalid: {one_line(error)}")
         return {}
     except (RecursionError, ValueError, TypeError, OverflowError) as error:
-        problems.append(f"yaml_invalid: {type(error).__name__}: {_one_line(error)}")
+        problems.append(f"yaml_invalid: {type(error).__name__}: {one_line(error)}")
         return {}
     if data is None:
         return {}
@@ -555,5 +555,6 @@ def _link_text(body: str, start: int, end: int) -> tuple[str, int]:
     return "", start
 
 
-def _one_line(error: BaseException) -> str:
+def one_line(error: BaseException) -> str:
+    """An error message on one line of at most 200 characters."""
     return " ".join(str(error).split())[:200]
