@@ -108,11 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--limit", type=_positive, help="stop after N cards")
 
     ev = sub.add_parser("eval", help="score extraction against hand labels (and the Hub's curated license lists)")
-    ev.add_argument("--labels", type=Path, help="labels_fixture.jsonl (default: ../shared/data/ground-truth/)")
+    ev.add_argument("--labels", type=Path,
+                    help="labels_fixture.jsonl (default: ../shared/data/ground-truth/), or a real-card label file "
+                    "keyed by `path` (ground-truth/cs577_dev/labels.jsonl), which needs --cards SRC")
     ev.add_argument("--peatmoss", type=Path,
                     help="PeaTMOSS ground truth (default: ../shared/data/ground-truth/peatmoss/Accurate_Pipeline__groundTruth.json)")
-    ev.add_argument("--cards", type=Path, action="append", default=[], metavar="DIR",
-                    help="a folder of README files (org__name.md) searched before the recorded cards (repeatable)")
+    ev.add_argument("--cards", type=Path, action="append", default=[], metavar="SRC",
+                    help="a folder of README files (org__name.md) searched before the recorded cards (repeatable); "
+                    "with real-card labels: the card corpus, as a folder or the bare git directory it was fetched into")
     ev.add_argument("--licenses", action="store_true",
                     help="also score license normalisation on the Hub's curated license:other / no-license lists")
     ev.add_argument("--json", type=Path, metavar="OUT", help="write every figure as JSON to OUT")
@@ -531,6 +534,37 @@ def command_eval(args: argparse.Namespace) -> int:
     from pipeline import evaluation
 
     labels = args.labels or evaluation.LABELS
+    if labels.is_file() and evaluation.is_real_card_labels(labels):
+        report = _real_card_eval(labels, args.cards)
+        if args.licenses:
+            report["licenses"] = evaluation.score_license_lists()
+    else:
+        report = _fixture_eval(args, labels)
+    print(evaluation.format_report(report))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2, default=str) + "\n")
+        print(f"\nWrote {args.json}")
+    return 0
+
+
+def _real_card_eval(labels: Path, sources: list[Path]) -> dict:
+    from pipeline.card_eval import CardSource, CardSourceError, score_cards
+
+    if len(sources) != 1:
+        raise UserError("--labels with real-card labels needs one --cards SRC: the card corpus, as a folder or the "
+                        "bare git directory it was fetched into")
+    try:
+        return {"real_cards": score_cards(labels, CardSource(sources[0]))}
+    except CardSourceError as error:
+        raise UserError(str(error)) from None
+    except (ValueError, KeyError) as error:
+        raise UserError(f"cannot read the labels: {type(error).__name__}: {error}") from None
+
+
+def _fixture_eval(args: argparse.Namespace, labels: Path) -> dict:
+    from pipeline import evaluation
+
     peatmoss = args.peatmoss or evaluation.PEATMOSS
     needed = [("--labels", labels), ("--peatmoss", peatmoss)]
     needed += [("--licenses", path) for path in evaluation.LICENSE_LISTS.values()] if args.licenses else []
@@ -541,16 +575,9 @@ def command_eval(args: argparse.Namespace) -> int:
         if not folder.is_dir():
             raise UserError(f"--cards: {folder} is not a folder")
     try:
-        report = evaluation.evaluate(labels, peatmoss, args.cards, licenses=args.licenses)
+        return evaluation.evaluate(labels, peatmoss, args.cards, licenses=args.licenses)
     except (ValueError, KeyError, AttributeError) as error:  # json.JSONDecodeError is a ValueError
         raise UserError(f"cannot read the labels: {type(error).__name__}: {error}") from None
-    print(evaluation.format_report(report))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"\nWrote {args.json}")
-    return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -444,8 +444,22 @@ def format_fields(fields: dict) -> list[str]:
     return lines
 
 
+def is_real_card_labels(path: Path) -> bool:
+    """Whether a label file is keyed by card `path` (real-card labels) rather than by repo id (the fixture)."""
+    with Path(path).open(encoding="utf-8") as handle:
+        first = next((line for line in handle if line.strip()), "")
+    try:
+        return "path" in json.loads(first)
+    except ValueError:
+        return False
+
+
 def format_report(report: dict) -> str:
     lines = []
+    if "real_cards" in report:
+        from pipeline.card_eval import format_card_report
+
+        lines.append(format_card_report(report["real_cards"]))
     fixture = report.get("labels_fixture")
     if fixture:
         lines.append(f"labels_fixture.jsonl: {fixture['cards']} cards scored"
