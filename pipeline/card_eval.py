@@ -202,10 +202,12 @@ class Tally:
         return ours == expected
 
     def figures(self) -> dict:
+        """F1 as 2·TP / (predicted + labelled), with TP counted from both sides (a set may match unevenly): defined
+        whenever anything was predicted or labelled, so a family that only over-claims shows 0, not a blank."""
         precision = self.right / self.predicted if self.predicted else None
         recall = self.found / self.labelled if self.labelled else None
-        f1 = (2 * precision * recall / (precision + recall) if precision is not None and recall is not None
-              and precision + recall > 0 else (0.0 if precision is not None and recall is not None else None))
+        total = self.predicted + self.labelled
+        f1 = (self.right + self.found) / total if total else None
         return {"precision": precision, "recall": recall, "f1": f1, "right": self.right,
                 "predicted": self.predicted, "found": self.found, "labelled": self.labelled}
 

@@ -229,7 +229,8 @@ def fixture_view_of_facts(facts: dict, evidence: list[dict]) -> dict:
         "training_code_urls": sorted({normalise_url(url) for url in training}),
         "other_code_urls": sorted({normalise_url(url) for url in other}),
         "training_code_repos": sorted({repo_key(url) for url in training}),
-        "other_code_repos": sorted({repo_key(url) for url in other}),
+        # a repository with a training link is training code, as in fixture_view_of_label
+        "other_code_repos": sorted({repo_key(url) for url in other} - {repo_key(url) for url in training}),
         "datasets": [d["hub_id"] or d["name"] for d in facts["datasets"]],
         "papers": sorted({paper_url(paper) for paper in facts["papers"]}),
     }

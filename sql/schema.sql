@@ -123,6 +123,7 @@ CREATE TABLE IF NOT EXISTS model_facts (
     has_card                 BOOLEAN NOT NULL,
     card_bytes               BIGINT NOT NULL,
     card_sections            VARCHAR[],
+    card_family              VARCHAR NOT NULL,  -- the generator that wrote the card (pipeline/extract/families.py), or other
     parse_problems           VARCHAR[],
     extractor_version        VARCHAR NOT NULL,
     PRIMARY KEY (snapshot_date, hub_id)
@@ -132,7 +133,7 @@ CREATE TABLE IF NOT EXISTS evidence (
     snapshot_date  DATE NOT NULL,
     hub_id         VARCHAR NOT NULL,
     repo_id        VARCHAR NOT NULL,
-    dimension      VARCHAR NOT NULL,          -- license | training_code | code | datasets | data_composition | checkpoints | paper | base_model | access | model_card
+    dimension      VARCHAR NOT NULL,          -- license | training_code | code | datasets | data_composition | checkpoints | paper | base_model | access | model_card | card_family
     source_kind    VARCHAR NOT NULL,          -- card_metadata | readme | tags | branch | file | license_file | listing
     location       VARCHAR NOT NULL,          -- metadata key, README line, branch or file name
     snippet        VARCHAR NOT NULL,          -- at most 300 characters

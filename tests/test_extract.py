@@ -22,7 +22,7 @@ MISTRAL = "mistralai/Mistral-7B-v0.1"
 MISTRAL_NO_FRONT_MATTER = "f592c5ff21962ca1fbad8078bd11e10ccc8f8f22"
 MISTRAL_FIRST = "0e5a0e2d94a532654358ace70e2002cb93bbf4fb"
 DIMENSIONS = {"license", "training_code", "code", "datasets", "data_composition", "checkpoints", "paper",
-              "base_model", "access", "model_card"}
+              "base_model", "access", "model_card", "card_family"}
 SOURCE_KINDS = {"card_metadata", "readme", "tags", "branch", "file", "license_file", "listing"}
 
 
@@ -45,6 +45,16 @@ def labelled_cards(shared_data: Path) -> list[tuple[dict, str, str]]:
         repo_id, _, sha = label["card"].partition("@")
         cards.append((label, repo_id, card_text(shared_data, repo_id, sha or None)))
     return cards
+
+
+def repo_roles(code_links: list[dict]) -> dict[str, str]:
+    """The strongest role of each repository's links (a repository may be linked at several URLs)."""
+    rank = {"other": 0, "inference": 1, "training": 2}
+    roles: dict[str, str] = {}
+    for link in code_links:
+        if rank[link["role"]] >= rank.get(roles.get(link["repo"], "other"), 0):
+            roles[link["repo"]] = link["role"]
+    return roles
 
 
 def schema_columns(table: str) -> list[str]:
@@ -82,7 +92,7 @@ def test_pythia_70m_without_branches_only_mentions_checkpoints(shared_data):
 
 
 def test_pythia_roles_of_other_code(shared_data):
-    roles = {link["repo"]: link["role"] for link in extract_card(shared_data, "EleutherAI/pythia-70m")["code_links"]}
+    roles = repo_roles(extract_card(shared_data, "EleutherAI/pythia-70m")["code_links"])
     assert roles == {"EleutherAI/pythia": "training", "EleutherAI/gpt-neox": "other",
                      "EleutherAI/lm-evaluation-harness": "other"}
 
@@ -105,7 +115,7 @@ def test_shobhank_license_list(shared_data):
     assert facts["license_family"] == "permissive"
     assert [d["hub_id"] for d in facts["datasets"]] == ["kmfoda/booksum"]  # the fullest id wins over `booksum`
     assert facts["base_models"] == ["google/long-t5-tglobal-base"]
-    roles = {link["repo"]: link["role"] for link in facts["code_links"]}
+    roles = repo_roles(facts["code_links"])
     assert roles["patrickvonplaten/notebooks"] == "training"
     assert roles["huggingface/transformers"] == "other"  # offered for fine-tuning further
 
@@ -166,7 +176,7 @@ def test_blue_raccoon_base_model_and_evaluation_script(shared_data):
     facts = extract_card(shared_data, "BlueRaccoon/whisper-small-uz")
     assert facts["base_models"] == ["openai/whisper-small"]
     assert facts["base_model_relation"] == "finetune"
-    roles = {link["repo"]: link["role"] for link in facts["code_links"]}
+    roles = repo_roles(facts["code_links"])
     assert roles == {"kamfonas/whisper-fine-tuning-event": "training", "huggingface/community-events": "other"}
 
 
@@ -386,7 +396,8 @@ def ours_label_view(facts: dict, evidence: list[dict]) -> dict:
         "license_conflict": facts["license_conflict"],
         "training": {repo_key(link["url"]) for link in facts["code_links"] if link["role"] == "training"},
         "other": {repo_key(link["url"]) for link in facts["code_links"]
-                  if link["role"] != "training" and link["host"] in CODE_HOSTS_LABELLED},
+                  if link["role"] != "training" and link["host"] in CODE_HOSTS_LABELLED}
+        - {repo_key(link["url"]) for link in facts["code_links"] if link["role"] == "training"},
         "datasets": [d["hub_id"] or d["name"] for d in facts["datasets"]],
         "data_disclosure": facts["data_disclosure"],
         "intermediate_checkpoints": facts["checkpoint_mentioned"],

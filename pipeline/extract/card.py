@@ -30,6 +30,11 @@ _NEWLINE = re.compile(r"\n")
 # Headings and fences start a line. They are matched on "\n" + body, so that the pattern starts with a
 # literal (fast); a match then starts at the prefixed "\n", whose offset is the line's offset in body.
 _HEADING = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]*)")
+# A setext underline (`===` or `---` under a line of text); the line above must be a paragraph's, not a list
+# item, quote, table row or HTML block (then `---` is a rule, or the line is no heading).
+_SETEXT_UNDERLINE = re.compile(r"\n {0,3}(=+|-{2,})[ \t]*(?=\n|$)")
+_NOT_SETEXT_TITLE = re.compile(r"\s{4}|\s*(?:[-*+>|<#]|\d+[.)]\s|```|~~~)")
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.{1,300}?)</h\1\s*>", re.DOTALL)  # on Card.lower
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _FENCE = re.compile(r"\n {0,3}(?:```|~~~)")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -86,6 +91,37 @@ class UrlHit:
     text_start: int  # where the link begins (its `[` or `<a`), or `start` for a bare URL
 
 
+@dataclass(slots=True)
+class Field:
+    """A `key: value` line of the body: `* dataset: opus`, `- **License:** MIT`, `**Paper**: [..](..)`, or a row of
+    a two-column table (`| **Sources** | ... |`). A key with no value on its line takes the lines indented under it."""
+
+    pos: int  # offset of the line in Card.body
+    key: str  # lower case, without emphasis
+    value: str  # as written (markdown), stripped
+    value_pos: int  # offset of the value
+    end: int  # offset where the value ends
+
+
+@dataclass(slots=True)
+class Table:
+    """A pipe table: header cells (plain text) and rows of (offset, cell markdown)."""
+
+    pos: int
+    header: list[str]
+    rows: list[list[tuple[int, str]]]
+
+
+@dataclass(slots=True)
+class CodeBlock:
+    """A fenced code block: its info string (`bash`, `python`) and its text."""
+
+    start: int
+    end: int
+    info: str
+    text: str
+
+
 class _cached:  # a decorator, named like the functools one it stands in for
     """functools.cached_property without the lock that Python 3.11 takes on every first access (a card is
     never shared between threads): computed once, then found in the instance's __dict__."""
@@ -113,6 +149,7 @@ class Card:
     headings: list[Heading] = field(default_factory=list)
     urls: list[UrlHit] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    comments: list[tuple[int, str]] = field(default_factory=list)  # (offset, text) of each HTML comment, blanked in body
     _newlines: list[int] = field(default_factory=list, repr=False)
     _fences: list[int] = field(default_factory=list, repr=False)
     _heading_pos: list[int] = field(default_factory=list, repr=False)
@@ -149,6 +186,30 @@ class Card:
         stops.sort()
         resumes.sort()
         return stops, resumes
+
+    @_cached
+    def fields(self) -> list[Field]:
+        """`key: value` lines outside code, and the rows of two-column tables."""
+        return _fields(self)
+
+    @_cached
+    def tables(self) -> list[Table]:
+        return _tables(self)
+
+    @_cached
+    def code_blocks(self) -> list[CodeBlock]:
+        blocks = []
+        fences = self._fences
+        for start, end in zip(fences[::2], fences[1::2] + [len(self.body)] * (len(fences) % 2)):
+            line_end = self.body.find("\n", start)
+            line_end = end if line_end < 0 or line_end > end else line_end
+            info = self.body[start:line_end].strip().lstrip("`~").strip().lower()
+            blocks.append(CodeBlock(start, end, info, self.body[line_end + 1 : end]))
+        return blocks
+
+    def field(self, *keys: str) -> list[Field]:
+        """The fields whose key is one of `keys` (lower case)."""
+        return [f for f in self.fields if f.key in keys]
 
     def line_of(self, pos: int) -> int:
         """README line number (1-based) of a body offset."""
@@ -209,7 +270,9 @@ def parse_card(readme: str | bytes | None) -> Card:
             problems.append("front_matter_unclosed: the README starts with --- but the block never ends")
         body_start = 0
     body = text[body_start:]
+    comments: list[tuple[int, str]] = []
     if "<!--" in body:
+        comments = [(m.start(), m.group()[4:].removesuffix("-->").strip()) for m in _HTML_COMMENT.finditer(body)]
         body = _HTML_COMMENT.sub(_blank, body)
 
     card = Card(
@@ -219,6 +282,7 @@ def parse_card(readme: str | bytes | None) -> Card:
         has_front_matter=front_matter is not None,
         byte_length=byte_length,
         problems=problems,
+        comments=comments,
     )
     card._newlines = _newline_offsets(body)
     if "```" in body or "~~~" in body:
@@ -428,18 +492,13 @@ def _newline_offsets(text: str) -> list[int]:
 
 
 def _headings(card: Card) -> list[Heading]:
-    """ATX headings outside code fences, each with the path of its enclosing headings."""
+    """ATX, setext and HTML headings outside code fences, each with the path of its enclosing headings."""
     headings: list[Heading] = []
     stack: list[tuple[int, str]] = []  # (level, path) of the enclosing headings and this one
-    fences, newlines, first_line = card._fences, card._newlines, card.body_first_line
-    line_ends, body_length, positions = card._heading_line_ends, len(card.body), card._heading_pos
-    for match in _HEADING.finditer("\n" + card.body):
-        pos = match.start()
-        if fences and card.in_code(pos):  # no fences: nothing is in code
-            continue
-        hashes, title = match.group(1, 2)
-        level = len(hashes)
-        title = _heading_title(title)
+    newlines, first_line = card._newlines, card.body_first_line
+    line_ends, positions = card._heading_line_ends, card._heading_pos
+    for pos, level, raw_title, line_end in sorted(_heading_lines(card)):
+        title = _heading_title(raw_title)
         if not title:
             continue
         while stack and stack[-1][0] >= level:
@@ -448,12 +507,128 @@ def _headings(card: Card) -> list[Heading]:
         stack.append((level, path))
         headings.append(Heading(pos, first_line + bisect_right(newlines, pos - 1), level, title, path))  # line_of
         positions.append(pos)
+        if line_end is not None:
+            line_ends.append(line_end)
+    return headings
+
+
+def _heading_lines(card: Card) -> list[tuple[int, int, str, int | None]]:
+    """(line offset, level, raw title, offset of the newline ending the heading, if any) for every heading."""
+    body, fences = card.body, card._fences
+    body_length = len(body)
+    found = []
+    for match in _HEADING.finditer("\n" + body):
+        pos = match.start()
+        if fences and card.in_code(pos):  # no fences: nothing is in code
+            continue
         # The match ends where the heading's line does; in body offsets (the pattern ran on "\n" + body) that
         # is the newline at match.end() - 1, unless the line is the body's last, with no newline after it.
         end = match.end()
-        if end <= body_length:
-            line_ends.append(end - 1)
-    return headings
+        found.append((pos, len(match.group(1)), match.group(2), end - 1 if end <= body_length else None))
+    if "==" in body or "--" in body:
+        for match in _SETEXT_UNDERLINE.finditer(body):
+            title_end = match.start()
+            title_start = body.rfind("\n", 0, title_end) + 1
+            title = body[title_start:title_end]
+            if not title.strip() or _NOT_SETEXT_TITLE.match(title) or (fences and card.in_code(title_start)):
+                continue
+            found.append((title_start, 1 if match.group(1)[0] == "=" else 2, title, title_end))
+    if "<h" in card.lower:
+        for match in _HTML_HEADING.finditer(card.lower):
+            if fences and card.in_code(match.start()):
+                continue
+            found.append((match.start(), int(match.group(1)), body[match.start(2) : match.end(2)], None))
+    return found
+
+
+# `key: value` lines: an optional bullet, an optional bold key (the colon inside or outside the bold), the value.
+_FIELD_LINE = re.compile(
+    r"^([ \t]*)(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:\*\*|__)?([A-Za-z][^\n:*_|`\[\]]{0,48}?)[ \t]*(?:\*\*|__)?[ \t]*:"
+    r"(?![/\d])(?:\*\*|__)?[ \t]*([^\n]*)$",
+    re.MULTILINE,
+)
+_TABLE_DELIMITER = re.compile(r"\n[ \t]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*(?=\n|$)")
+MAX_FIELD_LINES = 20  # lines a key without a value on its own line may take from below it
+
+
+def _fields(card: Card) -> list[Field]:
+    body = card.body
+    found: list[Field] = []
+    if ":" in body:
+        for match in _FIELD_LINE.finditer(body):
+            pos = match.start()
+            if card.in_code(pos):
+                continue
+            indent, key, value = match.group(1, 2, 3)
+            value_pos, end = match.start(3), match.end()
+            if not value.strip():  # the value is the block indented under the key
+                value_pos, end = _indented_block(body, end, len(indent.expandtabs(4)))
+                value = body[value_pos:end]
+            found.append(Field(pos, clean_inline_markdown(key).lower(), value.strip(), value_pos, end))
+    for table in card.tables:
+        if len(table.header) == 2 or all(len(row) == 2 for row in table.rows):
+            for row in table.rows:
+                if len(row) == 2:
+                    (key_pos, key), (value_pos, value) = row
+                    found.append(Field(key_pos, clean_inline_markdown(key).lower(), value.strip(), value_pos,
+                                       value_pos + len(value)))
+    found.sort(key=lambda f: f.pos)
+    return found
+
+
+def _indented_block(body: str, start: int, indent: int) -> tuple[int, int]:
+    """(start, end) of the lines after `start` indented deeper than `indent`, up to a blank line."""
+    pos = end = start + 1 if body.startswith("\n", start) else start
+    for _ in range(MAX_FIELD_LINES):
+        line_end = body.find("\n", pos)
+        line_end = len(body) if line_end < 0 else line_end
+        line = body[pos:line_end]
+        if not line.strip() or len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip()) <= indent:
+            break
+        end = line_end
+        pos = line_end + 1
+        if pos > len(body):
+            break
+    return (start + 1 if body.startswith("\n", start) else start), end
+
+
+def _tables(card: Card) -> list[Table]:
+    body = card.body
+    tables: list[Table] = []
+    if "|" not in body:
+        return tables
+    for match in _TABLE_DELIMITER.finditer(body):
+        if card.in_code(match.start() + 1):
+            continue
+        header_start = body.rfind("\n", 0, match.start()) + 1
+        header = [clean_inline_markdown(cell) for _, cell in _cells(body, header_start, match.start())]
+        rows = []
+        pos = match.end() + 1
+        while pos < len(body):
+            line_end = body.find("\n", pos)
+            line_end = len(body) if line_end < 0 else line_end
+            if "|" not in body[pos:line_end] or not body[pos:line_end].strip():
+                break
+            rows.append(_cells(body, pos, line_end))
+            pos = line_end + 1
+        tables.append(Table(header_start, header, rows))
+    return tables
+
+
+def _cells(body: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(offset, text) of the cells of a table row, without the outer pipes."""
+    line = body[start:end]
+    stripped = line.strip()
+    offset = start + line.find(stripped) if stripped else start
+    if stripped.startswith("|"):
+        stripped, offset = stripped[1:], offset + 1
+    if stripped.endswith("|") and not stripped.endswith("\\|"):
+        stripped = stripped[:-1]
+    cells, pos = [], 0
+    for part in re.split(r"(?<!\\)\|", stripped):
+        cells.append((offset + pos + len(part) - len(part.lstrip()), part.strip()))
+        pos += len(part) + 1
+    return cells
 
 
 def _clean_heading_title(text: str) -> str:

@@ -11,10 +11,12 @@ from typing import Any, Callable, TypeVar
 from pipeline.extract.card import Card, evidence_row, parse_card
 from pipeline.extract.checkpoints import extract_checkpoints
 from pipeline.extract.datasets import extract_datasets
+from pipeline.extract.families import CardFamily, identify_family
 from pipeline.extract.licenses import extract_license, is_open_license, normalise_license_id
 from pipeline.extract.links import extract_code_links
 from pipeline.extract.model import Extraction, ModelInput
-from pipeline.extract.papers import extract_base_model, extract_papers
+from pipeline.extract.base_model import extract_base_model
+from pipeline.extract.papers import extract_papers
 
 EXTRACTOR_VERSION = "0.1.0"
 MAX_SECTIONS = 200
@@ -44,6 +46,11 @@ def extract(m: ModelInput) -> Extraction:
     siblings = [path for path in m.siblings if isinstance(path, str)] if m.siblings else []
     evidence: list[dict] = []
 
+    family, row = _safely("card_family", problems, (CardFamily.OTHER, None), identify_family, card, metadata, tags,
+                          m.library_name)
+    if row:
+        evidence.append(row)
+
     license_facts, rows, found = _safely(
         "license", problems, (_NO_LICENSE, [], []),
         extract_license, metadata, tags, card, m.license_text, m.license_file,
@@ -51,7 +58,7 @@ def extract(m: ModelInput) -> Extraction:
     evidence += rows
     problems += found
 
-    links, rows, found = _safely("code_links", problems, ([], [], []), extract_code_links, card)
+    links, rows, found = _safely("code_links", problems, ([], [], []), extract_code_links, card, family, m.repo_id)
     evidence += rows
     problems += found
 
@@ -97,6 +104,7 @@ def extract(m: ModelInput) -> Extraction:
         "has_card": has_card,
         "card_bytes": card.byte_length,
         "card_sections": sections,
+        "card_family": family.value,
         "parse_problems": _tidy(problems),
         "extractor_version": EXTRACTOR_VERSION,
     }

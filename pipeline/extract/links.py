@@ -1,9 +1,14 @@
-"""Code links: repositories, notebooks and Spaces the card links to, each with a role from its context.
+"""Code links: repositories, scripts, notebooks and Spaces the card links to, each with a role decided by rules.
 
-Role `training` means the card presents the code as what trained this model ("trained using X",
-"training script", "how to reproduce"); `inference` covers usage, demos and serving; everything else
-(evaluation, libraries, further fine-tuning offered to users, data repos) is `other`.
-Links are deduplicated by repository; the strongest role wins (training > inference > other).
+Role `training` means the card presents the code as what trained *this* model ("the code that trained this
+model", "trained with [this notebook]", the exact script of an RL template, a recipe's steps); `inference`
+covers usage, demos and serving; everything else is `other`: general libraries the model was merely built with
+(stable-baselines3, ML-Agents, transformers, NeMo, ...), the model's or paper's own repository offered "for more
+details", courses and tutorials, code offered for users to fine-tune further, code that is only promised.
+GitHub repositories that the card names as its training data are datasets (pipeline/extract/datasets.py), not code.
+
+Each distinct URL is one link; when a URL appears several times, the strongest role wins (training > inference >
+other). The evidence row names the role and the rule that chose it.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
+from pipeline.extract.families import RL_FAMILIES, CardFamily
 
 # Hosts whose links are code; code_repository() knows how each names a repository
 # (owner/repo; GitLab groups; sourceforge projects/name; Colab notebooks; Hub spaces/owner/name).
 CODE_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net",
-                        "colab.research.google.com", "huggingface.co"})
+                        "colab.research.google.com", "huggingface.co", "raw.githubusercontent.com",
+                        "gist.github.com"})
 # First path segments that are site pages, not repositories.
 _NOT_REPO_OWNERS = {
     "github.com": {"orgs", "settings", "marketplace", "features", "topics", "about", "login", "join", "sponsors",
@@ -29,28 +36,63 @@ _NOT_REPO_OWNERS = {
 _NOT_CODE_PAGES = {"issues", "pull", "pulls", "discussions", "wiki", "stargazers", "network", "graphs", "security",
                    "compare", "commits", "watchers", "forks", "merge_requests"}
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|ico)$|/badge(?:\.svg)?$", re.IGNORECASE)
+# A script or notebook inside a Hub model repository (`.../raw/main/train.py`): the recipe itself.
+_HUB_CODE_FILE = re.compile(r"^/[^/]+/[^/]+/(?:raw|blob|resolve)/[^/]+/.+\.(?:py|ipynb|sh)$")
 
 ROLE_RANK = {"other": 0, "inference": 1, "training": 2}
 MAX_CODE_LINKS = 500
 
-# Statements that this model was trained with the code: they hold even in a "fine-tune further" section.
+# General libraries and toolkits: code a model is built with, not the code that trained this model. Repository
+# names (the part after the owner), lower case.
+GENERAL_LIBRARIES = frozenset({
+    "stable-baselines3", "stable-baselines3-contrib", "rl-baselines3-zoo", "ml-agents", "sample-factory", "cleanrl",
+    "transformers", "diffusers", "datasets", "tokenizers", "accelerate", "peft", "trl", "optimum", "evaluate",
+    "nemo", "pytorch-image-models", "timm", "t5x", "text-to-text-transfer-transformer", "fairseq", "espnet",
+    "speechbrain", "sentence-transformers", "flair", "spacy", "allennlp", "pytorch-lightning", "lightning",
+    "keras", "tensorflow", "pytorch", "jax", "flax", "deepspeed", "megatron-lm", "mmdetection", "detectron2",
+    "ultralytics", "yolov5", "paddlenlp", "paddleocr", "fastai", "gradio", "streamlit", "onnxruntime", "marian",
+    "marian-dev", "opennmt-py", "k2", "icefall", "lhotse", "wenet", "asteroid", "pyannote-audio", "setfit",
+    "adapter-transformers", "adapters", "huggingface_hub", "gym", "gymnasium", "tianshou", "rllib", "skrl",
+    "stable-diffusion-webui", "sd-scripts", "kohya_ss", "lora", "bitsandbytes", "vllm", "llama.cpp", "ggml",
+    "mesh-tensorflow", "tensor2tensor", "jiant", "simpletransformers", "openai-whisper", "whisper",
+})
+
+# The card says this very code trained this model: strong enough for a library too.
+_TRAINED_THIS = re.compile(
+    r"\b(?:code|codebase|repo|repository|scripts?|notebook)\s+(?:that|which)\s+(?:was\s+used\s+to\s+)?"
+    r"(?:pre-?)?train(?:ed|s)?\s+(?:this|the)\s+model"
+    r"|\b(?:training|pre-?training|fine-?tuning)\s+code\s+(?:can\s+be\s+found|is\s+(?:available|here|at))"
+    r"|\bmost\s+up-to-date\s+training\s+code"
+    r"|\bcommand\s+to\s+reproduce\s+the\s+training",
+    re.IGNORECASE,
+)
+# "trained ... using the librispeech recipe in [espnet]": a toolkit's recipe for this model is its training code.
+_RECIPE = re.compile(r"\b(?:using|with|following)\s+(?:the\s+)?\S+\s+recipe\b|\brecipe\s+(?:in|of|from)\b",
+                     re.IGNORECASE)
+# Statements that this model was trained with the code.
 _TRAINED_WITH = re.compile(
-    r"\b(?:was|were|been)\s+(?:originally\s+|first\s+)?(?:pre-?|fine-?)?(?:trained|tuned|finetuned)\b"
+    r"\b(?:was|were|been|is)\s+(?:originally\s+|first\s+)?(?:pre-?|fine-?)?(?:trained|tuned|finetuned|created|made)"
+    r"\s+(?:\S+\s+){0,6}?(?:using|with|via|by)\b"
+    r"|\b(?:we\s+)?(?:use|used|using)\b[^.]{0,100}?\bfor\s+(?:the\s+)?(?:pre-?|fine-?)?training\b"
+    r"|\btraining\b[^.]{0,60}?\b(?:was|were)\s+(?:performed|done|carried\s+out|run)\s+(?:\S+\s+){0,4}?(?:using|with)\b"
     r"|\btrained\s+(?:\S+\s+){0,8}?(?:using|with|via)\b"
-    r"|\b(?:code|codebase|repo|repository|scripts?)\s+(?:that|which|used to)\s+(?:pre-?)?trained?\b",
+    r"|\b(?:code|codebase|repo|repository|scripts?|notebook)\s+(?:that|which|used to)\s+(?:pre-?)?trained?\b",
     re.IGNORECASE,
 )
 # Weaker cues: training code is on offer, but it may be for users to train further.
 _TRAINING_CUES = re.compile(
-    r"\btrain(?:ed|ing)?\b[^.]{0,80}?\b(?:using|with|via)\b"
-    r"|\b(?:pre-?|fine-?)?training\s+"
-    r"(?:code|scripts?|procedure|recipes?|configs?|notebooks?|pipeline|codebase|framework|repo)"
+    r"\b(?:pre-?|fine-?)?training\s+"
+    r"(?:code|scripts?|procedure|recipes?|configs?|configuration|notebooks?|pipeline|codebase|repo)"
     r"|\breproduc\w*"
     r"|\(\s*(?:pre-?)?training\b",
     re.IGNORECASE,
 )
 _TRAINING_WORDS = re.compile(r"train|fine[-_ ]?tun|reproduc", re.IGNORECASE)  # in link text or file name
-_FURTHER_TUNING = re.compile(r"\bfurther\b|\byou can\b|\bto fine-?tune\b|\bfor fine-?tuning\b", re.IGNORECASE)
+_FURTHER_TUNING = re.compile(
+    r"\bfurther\b|\byou\s+can\b|\bto\s+fine-?tune\b|\bfor\s+fine-?tuning\b|\bif\s+you\s+want\b|\byour\s+own\b"
+    r"|\btrain\s+yours\b|\bto\s+train\s+(?:it|a|your)\b",
+    re.IGNORECASE,
+)
 _EVALUATION_CUES = re.compile(
     r"\beval\w*|\btest(?:ing|ed)?\b|\bbenchmark\w*|\bharness\b|\bleaderboard\b", re.IGNORECASE
 )
@@ -59,12 +101,33 @@ _INFERENCE_CUES = re.compile(
     r"|\bdeploy\w*|\bserv(?:e|ing)\b|\binstall\w*|\bcolab\b|\bapp\b|\bapi\b|\bspace\b",
     re.IGNORECASE,
 )
-_TRAINING_SECTION = re.compile(r"\btrain", re.IGNORECASE)
-_NOT_TRAINING_SECTION = re.compile(r"data|result|eval|fine-?tun|further|usage|how to", re.IGNORECASE)
+_LIBRARY_WORDS = re.compile(r"\b(?:library|libraries|toolkit|framework|package|implementation\s+of)\b", re.IGNORECASE)
+# The model's or paper's own repository, offered for details: other code, not the recipe.
+_OFFICIAL_REPO = re.compile(
+    r"\b(?:first|originally)\s+released\s+in\b|\b(?:official|original)\s+(?:repo\w*|implementation|code(?:base)?"
+    r"|github|page)\b|\bfor\s+more\s+(?:details|information)\b|\bmore\s+(?:details|information)\s+(?:can|is|are|about"
+    r"|on|at|in)\b|\b(?:github|repository|repo|code)\s*(?:\*\*|__)?\s*:",
+    re.IGNORECASE,
+)
+_COURSE = re.compile(r"\b(?:course|class|tutorial|unit\s*\d+|lesson|hackathon|documentation|docs)\b", re.IGNORECASE)
+_PROMISED = re.compile(
+    r"\b(?:will\s+be|to\s+be|is\s+going\s+to\s+be)\s+(?:\w+\s+)?(?:released|published|available|added|shared)\b"
+    r"|\bcoming\s+soon\b|\b(?:an\s+)?ongoing\s+pull[-\s]request\b|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:released|"
+    r"published|available|public)\b|\bwe\s+do\s+not\s+(?:release|publish|share)\b|\bsoon\b",
+    re.IGNORECASE,
+)
 # "trained on [X]" / "finetuned on a mixture of [X]": the link is the data, not the code.
 DATA_OBJECT = re.compile(
-    r"\b(?:pre-?)?(?:trained|tuned|fine-?tuned|finetuned)\s+on\b(?![^.]*\b(?:using|with|via|by)\b)[^.]*$",
+    r"\b(?:pre-?)?(?:trained|tuned|fine-?tuned|finetuned)\s+on\b(?!(?:[^.]|\.\d)*\b(?:using|with|via|by)\b)"
+    r"(?:[^.]|\.\d)*$",
     re.IGNORECASE,
+)
+_DATA_LINK_TEXT = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|treebanks?)\b", re.IGNORECASE)
+_DATA_FIELD_KEYS = {"dataset", "datasets", "training data", "training dataset", "corpus", "data source"}
+# A training command in a code block: `python train.py`, `rl_zoo3.train`, `./run.sh`, `cd recipes/...`.
+_TRAINING_COMMAND = re.compile(
+    r"(?:^|\s)(?:python3?\s+(?:-m\s+)?\S*train\S*|\S*train\S*\.(?:py|sh)\b|\./run\.sh|cd\s+\S*(?:recipes|egs2?)/)",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
@@ -74,6 +137,7 @@ class CodeLink:
     host: str
     repo: str
     role: str
+    rule: str
     hit: UrlHit
     context: str
 
@@ -86,11 +150,15 @@ def code_repository(hit: UrlHit) -> str | None:
     segments = [s for s in hit.path.split("/") if s]
     host = hit.host
     if host == "huggingface.co":
-        return f"spaces/{segments[1]}/{segments[2]}" if len(segments) >= 3 and segments[0] == "spaces" else None
+        if len(segments) >= 3 and segments[0] == "spaces":
+            return f"spaces/{segments[1]}/{segments[2]}"
+        return "/".join(segments[:2]) if _HUB_CODE_FILE.match(hit.path) else None
     if host == "colab.research.google.com":
         return "/".join(segments) if len(segments) >= 2 and segments[0] in ("drive", "github", "gist") else None
     if host == "sourceforge.net":
         return f"projects/{segments[1]}" if len(segments) >= 2 and segments[0] in ("projects", "p") else None
+    if host in ("raw.githubusercontent.com", "gist.github.com"):
+        return "/".join(segments[:2]) if len(segments) >= 2 else None
     if len(segments) < 2 or segments[0].lower() in _NOT_REPO_OWNERS.get(host, ()):
         return None
     if host == "gitlab.com":
@@ -106,39 +174,48 @@ def code_repository(hit: UrlHit) -> str | None:
     return repo[:-4] if repo.endswith(".git") else repo
 
 
-def extract_code_links(card: Card) -> tuple[list[CodeLink], list[dict], list[str]]:
-    """Code links deduplicated by (host, repo), their evidence rows, and problems (code-host URLs without a repo)."""
-    links: dict[tuple[str, str], CodeLink] = {}
+def url_key(url: str) -> str:
+    """Two spellings of one URL (case, a trailing `/`, `www.`) are one link."""
+    return url.lower().rstrip("/").replace("://www.", "://", 1)
+
+
+def extract_code_links(card: Card, family: CardFamily = CardFamily.OTHER, repo_id: str = ""
+                       ) -> tuple[list[CodeLink], list[dict], list[str]]:
+    """Code links, one per distinct URL, their evidence rows, and problems (code-host URLs without a repo)."""
+    links: dict[str, CodeLink] = {}
     problems: list[str] = []
     dropped = 0
+    context = _CardContext(card, family, repo_id)
     for hit in card.urls:
         host = "huggingface.co" if hit.host == "hf.co" else hit.host
         if host not in CODE_HOSTS or _IMAGE.search(hit.path):
             continue
-        if host == "huggingface.co" and not hit.path.startswith("/spaces/"):
-            continue
         if not hit.path.strip("/"):
-            problems.append(f"malformed_url: {hit.url[:120]} (no repository path)")
+            if host != "huggingface.co":
+                problems.append(f"malformed_url: {hit.url[:120]} (no repository path)")
             continue
         repo = code_repository(hit)
         if repo is None:
-            continue  # profile pages, issues, pull requests, site pages
-        role, context = link_role(card, hit)
-        key = (host, repo.lower())
+            continue  # profile pages, issues, pull requests, site pages, Hub model pages
+        role, rule, sentence = link_role(context, hit, repo)
+        if role is None:
+            continue  # the link is training data, not code
+        key = url_key(hit.url)
         current = links.get(key)
         if current is None and len(links) >= MAX_CODE_LINKS:
             dropped += 1
         elif current is None or ROLE_RANK[role] > ROLE_RANK[current.role]:
-            links[key] = CodeLink(hit.url, host, repo, role, hit, context)
+            links[key] = CodeLink(hit.url, host, repo, role, rule, hit, sentence)
+    _files_of_training_repositories(links.values())
     if dropped:
-        problems.append(f"code_links_truncated: kept {MAX_CODE_LINKS} repositories, dropped {dropped} links")
+        problems.append(f"code_links_truncated: kept {MAX_CODE_LINKS} links, dropped {dropped}")
     ordered = sorted(links.values(), key=lambda link: link.hit.start)
     evidence = [
         evidence_row(
             "training_code" if link.role == "training" else "code",
             "readme",
             card.location(link.hit.start),
-            f"[{link.role}] {link.context}",
+            f"[{link.role}: {link.rule}] {link.context}",
             link.url,
         )
         for link in ordered
@@ -146,32 +223,116 @@ def extract_code_links(card: Card) -> tuple[list[CodeLink], list[dict], list[str
     return ordered, evidence, problems
 
 
-def link_role(card: Card, hit: UrlHit) -> tuple[str, str]:
-    """(role, sentence) for a link, from the sentence around it, its text, its file name and its section."""
+@dataclass
+class _CardContext:
+    """What role decisions read besides the link's own sentence."""
+
+    card: Card
+    family: CardFamily
+    repo_id: str
+
+    def __post_init__(self) -> None:
+        self.owner = self.repo_id.split("/", 1)[0].lower() if "/" in self.repo_id else ""
+        # (the heading over the block, the block), lower case, for each code block that runs a training command
+        self.training_commands = [(self.card.section_at(block.start).rsplit(" > ", 1)[-1].lower(), block.text.lower())
+                                  for block in self.card.code_blocks if _TRAINING_COMMAND.search(block.text)]
+        self.data_field_spans = [(f.value_pos, f.end) for f in self.card.fields if f.key in _DATA_FIELD_KEYS]
+
+
+def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[str | None, str, str]:
+    """(role or None for a data link, the rule that decided, the sentence) for one occurrence of a link."""
+    card = context.card
     sentence_start, sentence_end = card.sentence_bounds(hit.text_start, hit.end)
     sentence = card.body[sentence_start:sentence_end]
+    text = plain_text(sentence)
     before = plain_text(card.body[sentence_start : hit.text_start])
-    file_name = hit.path.rstrip("/").rsplit("/", 1)[-1]
-    role = classify_role(plain_text(sentence), before, hit.link_text, file_name, card.section_at(hit.start))
-    return role, sentence
-
-
-def classify_role(sentence: str, before: str, link_text: str, file_name: str, section: str) -> str:
-    """The role rules, in order: data object, training statements, training cues, inference, training section."""
-    if DATA_OBJECT.search(before):
-        return "other"
-    if _TRAINED_WITH.search(sentence):
-        return "training"
+    section = card.section_at(hit.start)
     heading = section.rsplit(" > ", 1)[-1]
-    further = _FURTHER_TUNING.search(sentence) or _FURTHER_TUNING.search(heading)
-    evaluation = _EVALUATION_CUES.search(sentence) or _EVALUATION_CUES.search(file_name)
-    named_training = _TRAINING_WORDS.search(link_text) or _TRAINING_WORDS.search(file_name)
-    if not further and (_TRAINING_CUES.search(sentence) or (named_training and not evaluation)):
-        return "training"
-    if not evaluation and (_INFERENCE_CUES.search(sentence) or _INFERENCE_CUES.search(section)):
-        return "inference"
-    if not evaluation and not further and _TRAINING_SECTION.search(section) and not _NOT_TRAINING_SECTION.search(
-        heading
-    ):
-        return "training"
-    return "other"
+    file_name = hit.path.rstrip("/").rsplit("/", 1)[-1]
+    repo_name = repo.rsplit("/", 1)[-1].lower()
+    owner = repo.split("/", 1)[0].lower()
+    library = repo_name in GENERAL_LIBRARIES or (
+        bool(_LIBRARY_WORDS.search(hit.link_text) or _LIBRARY_WORDS.search(_around(text, hit.link_text)))
+        and owner != context.owner)
+    script = file_name != repo_name and "." in file_name  # a file inside the repository, not its front page
+
+    if hit.host in ("github.com", "gitlab.com") and _is_data_link(context, hit, before):
+        return None, "training data", sentence
+    if _PROMISED.search(text):
+        return "other", "promised, not released", sentence
+    if _TRAINED_THIS.search(text) and (script or not library or _recipe_uses(context, repo_name, hit.link_text)):
+        return "training", "the code that trained this model", sentence
+    if _RECIPE.search(text):
+        return "training", "this model's recipe in a toolkit", sentence
+    if context.family in RL_FAMILIES or library:
+        if _recipe_uses(context, repo_name, hit.link_text) and not script:
+            return "training", "training command of this model", sentence
+        if context.family == CardFamily.CLEANRL and script and hit.url.endswith(".py"):
+            return "training", "the exact training script", sentence
+        return "other", "general library" if library else "RL template library link", sentence
+    if _COURSE.search(hit.link_text) or (_COURSE.search(text) and not _TRAINED_WITH.search(text)):
+        return "other", "course, tutorial or documentation", sentence
+    # A statement that the model was trained with the code holds even in a "fine-tune further" section.
+    if _TRAINED_WITH.search(text) and not DATA_OBJECT.search(before) and not _FURTHER_TUNING.search(text):
+        return "training", "trained with this code", sentence
+    further = _FURTHER_TUNING.search(text) or _FURTHER_TUNING.search(heading)
+    evaluation = _EVALUATION_CUES.search(text) or _EVALUATION_CUES.search(file_name)
+    named_training = _TRAINING_WORDS.search(hit.link_text) or _TRAINING_WORDS.search(file_name)
+    if named_training and not evaluation and not further:
+        return "training", "named as training code", sentence
+    if _OFFICIAL_REPO.search(text) or _OFFICIAL_REPO.search(hit.link_text):
+        return "other", "the model's own repository, for details", sentence
+    if not further and _TRAINING_CUES.search(text):
+        return "training", "training code cue", sentence
+    if not evaluation and (_INFERENCE_CUES.search(text) or _INFERENCE_CUES.search(section)):
+        return "inference", "usage or demo", sentence
+    return "other", "no training statement", sentence
+
+
+def _files_of_training_repositories(links) -> None:
+    """A file inside the repository that trained the model, linked with nothing said about it (GPT-J's pinned
+    `layers.py`), is part of that recipe."""
+    links = list(links)
+    training = {(link.host, link.repo.lower()) for link in links if link.role == "training"}
+    for link in links:
+        file_name = link.hit.path.rstrip("/").rsplit("/", 1)[-1]
+        is_file = "." in file_name and link.hit.path.count("/") > 2
+        evaluation = _EVALUATION_CUES.search(file_name) or _EVALUATION_CUES.search(plain_text(link.context))
+        if link.rule == "no training statement" and is_file and not evaluation and (
+                link.host, link.repo.lower()) in training:
+            link.role, link.rule = "training", "a file of the training repository"
+
+
+def _around(text: str, link_text: str) -> str:
+    """The few words around the link text in its sentence ("the [X library]", "[X](..) toolkit")."""
+    if not link_text:
+        return ""
+    found = text.find(link_text)
+    if found < 0:
+        return ""
+    return text[max(0, found - 12) : found + len(link_text) + 16]
+
+
+def _recipe_uses(context: _CardContext, repo_name: str, link_text: str) -> bool:
+    """Whether a training command in the card's code blocks uses this repository: the block names it (rl_zoo3,
+    recipes/), or the block sits under a heading that names the link ("Training (with the RL Zoo)")."""
+    names = {repo_name, repo_name.replace("-", "_"), repo_name.replace("rl-baselines3-zoo", "rl_zoo3")}
+    link_text = link_text.lower()
+    for heading, commands in context.training_commands:
+        if any(name in commands for name in names) or (len(link_text) >= 3 and link_text in heading):
+            return True
+        if repo_name in ("espnet", "speechbrain") and ("recipes/" in commands or "egs" in commands):
+            return True
+    return False
+
+
+def _is_data_link(context: _CardContext, hit: UrlHit, before: str) -> bool:
+    """A code-host link that the card presents as training data: "trained on [X]", a dataset link text, or a
+    value of a `Sources:` / `Dataset:` field."""
+    if hit.link_text and DATA_OBJECT.search(before):
+        return True
+    if hit.link_text and _DATA_LINK_TEXT.search(hit.link_text) and not _TRAINING_WORDS.search(hit.link_text):
+        return True
+    if "dataset" in hit.path.lower().rsplit("/", 1)[-1] and DATA_OBJECT.search(before + " on"):
+        return True
+    return any(start <= hit.start < end for start, end in context.data_field_spans)

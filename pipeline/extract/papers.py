@@ -1,4 +1,4 @@
-"""Papers about this model, and the base model it was derived from.
+"""Papers about this model.
 
 A card links many papers; only the ones it presents as its own count ("our paper", "Paper: ...",
 "accompanying paper", "technical report"). Papers named as background (someone "et al.", the original
@@ -9,7 +9,6 @@ paper of a base model, dataset papers and datasheets) are left out. arXiv ids ar
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
 from pipeline.extract.memo import memoised_when_short
@@ -41,21 +40,6 @@ _BACKGROUND_PAPER = re.compile(
 _REPORT_HOSTS = re.compile(r"(?:^|\.)(?:openreview\.net|aclanthology\.org|proceedings\.\w+\.\w+|papers\.nips\.cc"
                            r"|dl\.acm\.org|ieeexplore\.ieee\.org)$")
 
-# Base models named in prose: "fine-tuned version of [x](https://huggingface.co/x)".
-_BASE_PROSE = [
-    (relation, re.compile(pattern + r"\W*(?:the\s+)?$", re.IGNORECASE))
-    for relation, pattern in [
-        ("finetune", r"\b(?:fine-?tuned|finetuned|trained)\s+(?:version\s+)?(?:of|from)(?:\s+model)?"),
-        ("finetune", r"\b(?:based\s+on|initiali[sz]ed\s+(?:from|with)|derived\s+from|distilled\s+from)"),
-        ("quantized", r"\bquantized\s+(?:version\s+)?(?:of|from)"),
-        ("adapter", r"\b(?:adapter|lora)\s+(?:for|of|on)"),
-        ("merge", r"\bmerge\s+of"),
-    ]
-]
-_NOT_MODEL_PAGES = {"datasets", "spaces", "docs", "blog", "papers", "models", "collections", "organizations",
-                    "settings", "join", "login", "pricing", "tasks", "learn", "api", "new", "chat", "posts",
-                    "enterprise", "hub", "welcome", "search"}
-RELATIONS = {"adapter", "merge", "quantized", "finetune"}
 MAX_PAPERS = 100
 _PROSE_WINDOW = 60
 
@@ -114,60 +98,3 @@ def _presented_as_own(card: Card, start: int, end: int, link_text: str) -> bool:
     if _BACKGROUND_PAPER.search(sentence) or _BACKGROUND_PAPER.search(link_text):
         return False
     return bool(_OWN_PAPER.search(sentence) or _OWN_PAPER_LINK_TEXT.match(link_text.strip()))
-
-
-def hub_model_id(hit: UrlHit) -> str | None:
-    """`owner/name` of a huggingface.co model page, or None for other Hub pages."""
-    if hit.host not in ("huggingface.co", "hf.co"):
-        return None
-    segments = [s for s in hit.path.split("/") if s]
-    if len(segments) < 2 or segments[0] in _NOT_MODEL_PAGES:
-        return None
-    return f"{segments[0]}/{segments[1]}"
-
-
-def extract_base_model(
-    metadata: dict[str, Any], tags: list[str], card: Card, repo_id: str
-) -> tuple[list[str], str | None, list[dict], list[str]]:
-    """(base_models, base_model_relation, evidence, problems), from metadata, then tags, then the card's prose."""
-    problems: list[str] = []
-    evidence: list[dict] = []
-    declared = metadata.get("base_model")
-    values = declared if isinstance(declared, list) else [declared]
-    bases = [b.strip() for b in values if isinstance(b, str) and b.strip()]
-    if declared is not None and not bases and declared != []:
-        problems.append(f"base_model_invalid_type: {type(declared).__name__}")
-    relation = metadata.get("base_model_relation")
-    relation = relation if isinstance(relation, str) and relation in RELATIONS else None
-    if bases:
-        evidence.append(evidence_row("base_model", "card_metadata", "base_model", f"base_model: {bases}"
-                                     + (f" base_model_relation: {relation}" if relation else "")))
-
-    tag_bases: list[str] = []
-    for tag in tags:
-        if not tag.startswith("base_model:"):
-            continue
-        parts = tag.split(":")
-        if len(parts) == 3 and parts[1] in RELATIONS:
-            relation = relation or parts[1]
-        tag_bases.append(parts[-1])
-    tag_bases = list(dict.fromkeys(b for b in tag_bases if b))
-    if tag_bases and not bases:
-        bases = tag_bases
-        snippet = " ".join(tag for tag in tags if tag.startswith("base_model:"))
-        evidence.append(evidence_row("base_model", "tags", "tags", snippet))
-
-    if not bases:
-        for hit in card.urls:
-            model_id = hub_model_id(hit)
-            if not model_id or model_id.lower() == repo_id.lower():
-                continue
-            before = plain_text(card.body[max(0, hit.text_start - _PROSE_WINDOW) : hit.text_start])
-            prose_relation = next((name for name, pattern in _BASE_PROSE if pattern.search(before)), None)
-            if prose_relation:
-                bases = [model_id]
-                relation = relation or prose_relation
-                evidence.append(evidence_row("base_model", "readme", card.location(hit.start),
-                                             card.sentence_around(hit.text_start, hit.end), hit.url))
-                break
-    return bases, (relation if bases else None), evidence, problems

@@ -1,0 +1,249 @@
+"""The base model a model was fine-tuned or initialised from, decided among scored candidates.
+
+Candidates come from the front matter (`base_model`), the Hub's `base_model:` tags, `Finetuned from model:` /
+`Base model:` fields, training configurations (`pretrained_model_name_or_path`), and the card's prose: "a
+fine-tuned version of [x](https://huggingface.co/x)", "based on x", "initialised from x", "obtained by
+fine-tuning x", "[x](...) fine-tuned on ...", "a Stable Diffusion model fine-tuned on ...". A Hub link gives
+the Hub id; otherwise the name is kept as written. Mentions of an architecture ("based on the t5-small
+architecture"), of a model card, of the model itself, and comparisons are not candidates. The strongest
+candidate wins (declared > field or configuration > linked prose > named prose), the first one on ties.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.extract.card import Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
+
+RELATIONS = {"adapter", "merge", "quantized", "finetune"}
+_NOT_MODEL_PAGES = {"datasets", "spaces", "docs", "blog", "papers", "models", "collections", "organizations",
+                    "settings", "join", "login", "pricing", "tasks", "learn", "api", "new", "chat", "posts",
+                    "enterprise", "hub", "welcome", "search", "nlp", "transformers", "course", "huggingface"}
+_BASE_FIELDS = {"finetuned from model", "finetuned from model [optional]", "fine-tuned from", "finetuned from",
+                "base model", "base_model", "pretrained model", "pre-trained model", "initialized from",
+                "initialised from", "parent model", "backbone", "base checkpoint", "foundation model"}
+_CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or_path|base_model)["']?\s*[:=]\s*["']?"""
+                         r"""([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)""")
+# Cues just before a base model's name or link, each with the relation it states.
+_CUES = [
+    (relation, re.compile(pattern, re.IGNORECASE))
+    for relation, pattern in [
+        ("finetune", r"\b(?:fine-?tuned|finetuned|fine-?tune|trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
+                     r"(?:\s+(?:the\s+)?model)?"),
+        ("finetune", r"\bbased\s+on|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
+        ("finetune", r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
+                     r"|\bstart(?:ed|ing)\s+from|\bwarm-?started\s+from|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
+        ("finetune", r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
+        ("finetune", r"\bthe\s+base\s+model\s+(?:is|was)|\bbase\s+model\s*:|\bwith\s+the(?=\s+\S+\s+base\s+model)"),
+        ("finetune", r"\b(?:we\s+)?used?\s+the\s+pre-?trained|^\W*the\s+pre-?trained"),
+        ("quantized", r"\bquantized\s+(?:version\s+)?(?:of|from)"),
+        ("adapter", r"\b(?:adapter|lora)\s+(?:weights\s+)?(?:for|of|on)"),
+        ("merge", r"\bmerge\s+of"),
+    ]
+]
+# A cue right before a link ("a fine-tuned version of the Italian [x](...)"): a few filler words may follow it.
+_BEFORE_LINK = [
+    (relation, re.compile(f"(?:{cue.pattern})" + r"[\s*_`\"'(]*(?:the\s+|an?\s+)?(?:pre-?trained\s+)?(?:\w+\s+)?$",
+                          re.IGNORECASE))
+    for relation, cue in _CUES
+]
+# Prose just after a link or name, when the base comes first: "[x](...) fine-tuned on", "x model fine-tuned".
+_AFTER_BASE = re.compile(
+    r"^[\s*_`\"')]*(?:model|checkpoint|weights)?\s*,?\s*(?:that\s+(?:was|has\s+been)\s+|which\s+was\s+|was\s+|is\s+)?"
+    r"(?:further\s+)?(?:fine-?tuned|finetuned)\b",
+    re.IGNORECASE,
+)
+# "This is a Stable Diffusion model fine-tuned on ...": a named base before "model ... fine-tuned".
+_NAMED_BEFORE_FINETUNED = re.compile(
+    r"\b(?:is|was)\s+(?:a|an|the)\s+(?:\*+|`)?(?P<name>[A-Z0-9][\w.\-]*(?:\s[A-Z0-9][\w.\-]*){0,2})(?:\*+|`)?\s+"
+    r"(?:model\s+|checkpoint\s+)?(?:that\s+(?:was|has\s+been)\s+)?fine-?tuned\b"
+)
+# A name as written after the cue: words before "model" / "checkpoint" ("Stable Diffusion 1.5 model", "a wav2vec 2.0
+# base checkpoint"), or one token shaped like a model id (`bert-base-uncased`, `GPT2-Medium`, `org/name`).
+_NAME_AFTER = re.compile(
+    r"[\s*_`\"'(]*(?:(?:the|a|an)\s+)?[\s*_`\"'(]*"
+    r"(?:(?P<phrase>[A-Za-z0-9][\w\-/]*(?:\.\d+)*(?:[ \t]+[\w\-/]+(?:\.\d+)*){0,3}?)[*_`\"')]*"
+    r"(?:[ \t]+base(?=[ \t]+model))?[ \t]+(?:model|checkpoint)\b"
+    r"|(?P<name>[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?))"
+)
+_ID_SHAPED = re.compile(r"[\d/_-]")
+_NOT_A_NAME = {"a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
+               "models", "version", "data", "dataset", "top", "same", "original", "pretrained", "pre-trained",
+               "scratch", "and", "with", "on", "of", "in", "to", "for", "from", "by", "using", "large", "base",
+               "small", "new", "other", "custom", "multiple", "several", "various", "different", "existing",
+               "following", "previous", "publicly", "available", "official", "open", "huggingface", "hugging",
+               "weights", "checkpoint", "checkpoints", "architecture", "transformer", "transformers", "text",
+               "images", "image", "english", "code", "task", "tasks", "all", "some", "two", "three", "one"}
+_ARCHITECTURE_AFTER = re.compile(r"^[\w.\-/\s`*]{0,30}?\b(?:architecture|paper|approach|method|tokenizer|recipe)\b",
+                                 re.IGNORECASE)
+# The card says the model was pretrained from scratch (its own vocabulary, "initially pretrained on"): then "based
+# on the x model" names an architecture, not weights it started from.
+_FROM_SCRATCH = re.compile(r"\b(?:from\s+scratch|initially\s+pre-?trained|its\s+own\s+(?:\w+\s+)?vocabulary)\b",
+                           re.IGNORECASE)
+_FINE_TUNED_WORD = re.compile(r"(?<![\w-])(?:fine-?tun|finetun)", re.IGNORECASE)  # not inside a model's name
+_ARCHITECTURE_CUES = frozenset({"based on", "built on"})
+_NOT_BASE_CONTEXT = re.compile(r"\b(?:model\s+card|compared?\s+(?:to|with)|outperform\w*|unlike|similar\s+to)\b",
+                               re.IGNORECASE)
+_PROSE_WINDOW = 90
+SCORES = {"card_metadata": 5, "tags": 4, "field": 3, "training configuration": 3, "linked prose": 2, "named prose": 1}
+
+
+@dataclass(slots=True)
+class BaseCandidate:
+    name: str
+    relation: str | None
+    source: str  # a key of SCORES
+    pos: int  # body offset (-1: metadata or tags)
+    rule: str
+    context: str
+
+
+def hub_model_id(hit: UrlHit) -> str | None:
+    """`owner/name` (or a legacy one-part id) of a huggingface.co model page, or None for other Hub pages."""
+    if hit.host not in ("huggingface.co", "hf.co"):
+        return None
+    segments = [s for s in hit.path.split("/") if s]
+    if not segments or segments[0] in _NOT_MODEL_PAGES:
+        return None
+    if len(segments) >= 2 and segments[1] not in ("resolve", "blob", "tree", "raw", "discussions", "commit"):
+        return f"{segments[0]}/{segments[1]}"
+    return segments[0]
+
+
+def extract_base_model(
+    metadata: dict[str, Any], tags: list[str], card: Card, repo_id: str
+) -> tuple[list[str], str | None, list[dict], list[str]]:
+    """(base_models, base_model_relation, evidence, problems)."""
+    problems: list[str] = []
+    declared = metadata.get("base_model")
+    values = declared if isinstance(declared, list) else [declared]
+    bases = [b.strip() for b in values if isinstance(b, str) and b.strip()]
+    if declared is not None and not bases and declared != []:
+        problems.append(f"base_model_invalid_type: {type(declared).__name__}")
+    relation = metadata.get("base_model_relation")
+    relation = relation if isinstance(relation, str) and relation in RELATIONS else None
+    if bases:
+        snippet = f"base_model: {bases}" + (f" base_model_relation: {relation}" if relation else "")
+        return bases, relation, [evidence_row("base_model", "card_metadata", "base_model", snippet)], problems
+
+    tag_bases: list[str] = []
+    for tag in tags:
+        if not tag.startswith("base_model:"):
+            continue
+        parts = tag.split(":")
+        if len(parts) == 3 and parts[1] in RELATIONS:
+            relation = relation or parts[1]
+        tag_bases.append(parts[-1])
+    tag_bases = list(dict.fromkeys(b for b in tag_bases if b))
+    if tag_bases:
+        snippet = " ".join(tag for tag in tags if tag.startswith("base_model:"))
+        return tag_bases, relation, [evidence_row("base_model", "tags", "tags", snippet)], problems
+
+    own = {repo_id.lower(), repo_id.lower().rsplit("/", 1)[-1]}
+    candidates = [c for c in _card_candidates(card) if c.name.lower() not in own and c.name.lower().rsplit("/", 1)[-1]
+                  not in own]
+    if not candidates:
+        return [], None, [], problems
+    best = max(candidates, key=lambda c: (SCORES[c.source], -c.pos))
+    row = evidence_row("base_model", "readme", card.location(max(best.pos, 0)),
+                       f"[{best.source}: {best.rule}] {best.context}")
+    return [best.name], relation or best.relation, [row], problems
+
+
+def _card_candidates(card: Card) -> list[BaseCandidate]:
+    found: list[BaseCandidate] = []
+    for field in card.fields:
+        if field.key in _BASE_FIELDS:
+            name = _field_name(card, field.value_pos, field.end)
+            if name:
+                found.append(BaseCandidate(name, "finetune", "field", field.pos, f"`{field.key}` field",
+                                           card.body[field.pos : field.end]))
+    for block in card.code_blocks:
+        for match in _CONFIG_KEY.finditer(block.text):
+            line_start = block.text.rfind("\n", 0, match.start()) + 1
+            if "(" in block.text[line_start : match.start()]:
+                continue  # a from_pretrained(...) or pipeline(...) call loading a model, not a training setting
+            found.append(BaseCandidate(match.group(1), "finetune", "training configuration", block.start,
+                                       "pretrained model of the training configuration", match.group()))
+    body = card.body
+    for hit in card.urls:
+        model_id = hub_model_id(hit)
+        if not model_id or card.in_code(hit.start):
+            continue
+        start, end = card.sentence_bounds(hit.text_start, hit.end)
+        sentence = body[start:end]
+        if _NOT_BASE_CONTEXT.search(hit.link_text) or _NOT_BASE_CONTEXT.search(plain_text(sentence)):
+            continue
+        before = plain_text(body[max(start, hit.text_start - _PROSE_WINDOW) : hit.text_start])
+        link_end = body.find(")", hit.end, hit.end + 3)
+        after = plain_text(body[(link_end + 1 if link_end >= 0 else hit.end) : hit.end + _PROSE_WINDOW])
+        relation = _relation_before(before)
+        if relation and not _ARCHITECTURE_AFTER.match(after):
+            found.append(BaseCandidate(model_id, relation, "linked prose", hit.start, "named before the link", sentence))
+        elif _AFTER_BASE.match(after) and not before.rstrip().lower().endswith(("on", "with", "using")):
+            found.append(BaseCandidate(model_id, "finetune", "linked prose", hit.start, "fine-tuned after the link",
+                                       sentence))
+    if not found:
+        found += _named_candidates(card)
+    if found and _FROM_SCRATCH.search(card.body):
+        found = [c for c in found if not any(cue in c.context.lower() for cue in _ARCHITECTURE_CUES)
+                 or _FINE_TUNED_WORD.search(c.context)]
+    return found
+
+
+def _relation_before(before: str) -> str | None:
+    return next((relation for relation, pattern in _BEFORE_LINK if pattern.search(before)), None)
+
+
+def _named_candidates(card: Card) -> list[BaseCandidate]:
+    """Bases named without a link: "fine-tuned version of bert-base-uncased on", "based on GPT2-Medium"."""
+    found: list[BaseCandidate] = []
+    lower = card.lower
+    if not any(word in lower for word in ("tun", "based on", "initiali", "from", "base model")):
+        return found
+    text = card.body
+    for relation, pattern in _CUES:
+        for cue_match in pattern.finditer(text):
+            cue = cue_match.end()
+            if card.in_code(cue):
+                continue
+            name = _name_after(text, cue)
+            if name:
+                found.append(BaseCandidate(name, relation, "named prose", cue, "named after the cue",
+                                           card.sentence_around(cue, cue + len(name))))
+    for match in _NAMED_BEFORE_FINETUNED.finditer(text):
+        if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME:
+            found.append(BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
+                                       "named before \"fine-tuned\"", card.sentence_around(match.start(), match.end())))
+    return found
+
+
+def _name_after(text: str, cue: int) -> str | None:
+    match = _NAME_AFTER.match(text, cue)
+    if not match:
+        return None
+    if match.group("phrase"):
+        name = match.group("phrase")
+        words = name.lower().split()
+        if words[0] in _NOT_A_NAME or all(word in _NOT_A_NAME for word in words):
+            return None
+    else:
+        name = match.group("name").rstrip(".,;:")
+        if name.lower() in _NOT_A_NAME or not _ID_SHAPED.search(name) or len(name) < 2:
+            return None
+    return None if _ARCHITECTURE_AFTER.match(text, match.end()) else name
+
+
+def _field_name(card: Card, start: int, end: int) -> str | None:
+    """The base named by a field's value: its Hub link, or its text when it looks like a model name."""
+    for hit in card.urls:
+        if start <= hit.start < end:
+            model_id = hub_model_id(hit)
+            if model_id:
+                return model_id
+    value = clean_inline_markdown(card.body[start:end]).strip(" .")
+    if not value or "more information needed" in value.lower() or len(value) > 80 or "." in value.rsplit("/", 1)[-1][-5:]:
+        return None
+    return value

@@ -1,0 +1,151 @@
+"""Card families: most Hub cards are written by a few generators, each with a structure of its own.
+
+A family is recognised by what its generator always writes (a comment, a title, a sentence, a tag) and is
+recorded as the fact `card_family` with that marker as evidence. The fact readers then read each family by its
+known structure: a Trainer card's "fine-tuned version of [x](...) on the y dataset", an RL Zoo card's training
+command, an OPUS-MT card's `* dataset:` line. Hand-written cards are `other`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pipeline.extract.card import Card, evidence_row
+
+
+class CardFamily(StrEnum):
+    TRAINER = "trainer"  # transformers Trainer / Keras callback cards ("generated automatically according to ...")
+    AUTOTRAIN = "autotrain"
+    SB3 = "sb3"  # stable-baselines3 push_to_hub cards
+    RL_ZOO = "rl_zoo"  # SB3 cards pushed by the RL Zoo (with its training command)
+    CLEANRL = "cleanrl"
+    SAMPLE_FACTORY = "sample_factory"
+    ML_AGENTS = "ml_agents"
+    DEEP_RL_COURSE = "deep_rl_course"  # the Deep RL course's Q-Learning and Reinforce cards
+    DREAMBOOTH = "dreambooth"  # DreamBooth Colab / Space / diffusers-script cards
+    DIFFUSERS_TRAINING = "diffusers_training"  # diffusers' LoRA, text-to-image and textual-inversion script cards
+    OPUS_MT = "opus_mt"  # Helsinki-NLP OPUS-MT and Tatoeba-Challenge cards
+    SENTENCE_TRANSFORMERS = "sentence_transformers"
+    SPEECHBRAIN = "speechbrain"
+    ESPNET = "espnet"
+    NEMO = "nemo"
+    TIMM = "timm"
+    SPACY = "spacy"
+    HUGGINGPICS = "huggingpics"
+    HUB_TEMPLATE = "hub_template"  # the Hub's "Model Card for Model ID" template
+    OTHER = "other"
+
+
+RL_FAMILIES = frozenset({CardFamily.SB3, CardFamily.RL_ZOO, CardFamily.CLEANRL, CardFamily.SAMPLE_FACTORY,
+                         CardFamily.ML_AGENTS, CardFamily.DEEP_RL_COURSE})
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What families are told apart by: the body (lower case), HTML comments, tags and library."""
+
+    lower: str
+    comments: str  # all comments, lower case, joined
+    tags: frozenset[str]
+    library: str
+
+
+def _any(text: str, *needles: str) -> str | None:
+    return next((needle for needle in needles if needle in text), None)
+
+
+def _rl_zoo(s: Signals) -> str | None:
+    if "stable-baselines3" in s.tags or "stable-baselines3 library" in s.lower:
+        return _any(s.lower, "rl_zoo3.train", "rl-baselines3-zoo", "rl zoo")
+    return None
+
+
+def _sb3(s: Signals) -> str | None:
+    return _any(s.lower, "stable-baselines3 library") or ("stable-baselines3" if "stable-baselines3" in s.tags else None)
+
+
+def _trainer(s: Signals) -> str | None:
+    marker = _any(s.comments, "according to the information the trainer had access to",
+                  "according to the information keras had access to")
+    if marker:
+        return marker
+    return next((tag for tag in ("generated_from_trainer", "generated_from_keras_callback") if tag in s.tags), None)
+
+
+def _opus(s: Signals) -> str | None:
+    if "opus-mt-tc" in s.tags or s.lower.startswith(("# opus-mt", "### opus-mt", "## opus-mt")):
+        return "opus-mt"
+    return _any(s.lower, "* dataset: opus", "opus readme:", "* opus readme", "the opus-mt project")
+
+
+_RULES: list[tuple[CardFamily, Callable[[Signals], str | None]]] = [
+    (CardFamily.TRAINER, _trainer),
+    (CardFamily.AUTOTRAIN, lambda s: _any(s.lower, "model trained using autotrain", "trained using autotrain")),
+    (CardFamily.CLEANRL, lambda s: _any(s.lower, "(cleanrl)") or ("cleanrl" if "cleanrl" in s.tags else None)),
+    (CardFamily.RL_ZOO, _rl_zoo),
+    (CardFamily.SB3, _sb3),
+    (CardFamily.SAMPLE_FACTORY, lambda s: "sample-factory" if "sample-factory" in s.tags or (
+        "trained using sample-factory" in s.lower) else None),
+    (CardFamily.ML_AGENTS, lambda s: "ml-agents" if "ml-agents" in s.tags or "ml-agents library" in s.lower else None),
+    (CardFamily.DEEP_RL_COURSE, lambda s: _any(s.lower, "** agent playing", "deep reinforcement learning course",
+                                               "deep reinforcement learning class", "deep-rl-class")
+     if "reinforcement-learning" in s.tags or "this is a trained model of a **" in s.lower else None),
+    (CardFamily.DREAMBOOTH, lambda s: _any(s.lower, "fast-dreambooth", "dreambooth model trained by",
+                                           "dreambooth-training", "# dreambooth model", "dreambooth model for",
+                                           "trained with dreambooth", "fine-tuned with dreambooth")
+     or ("dreambooth" if "dreambooth" in s.tags else None)),
+    (CardFamily.DIFFUSERS_TRAINING, lambda s: _any(s.lower, "lora text2image fine-tuning", "these are lora adaption weights",
+                                                   "text-to-image finetuning", "textual inversion")),
+    (CardFamily.OPUS_MT, _opus),
+    (CardFamily.SENTENCE_TRANSFORMERS, lambda s: _any(s.lower, "this is a [sentence-transformers]")
+     or ("sentence-transformers" if s.library == "sentence-transformers" else None)),
+    (CardFamily.SPEECHBRAIN, lambda s: "speechbrain" if s.library == "speechbrain" or "speechbrain" in s.tags
+     or "github.com/speechbrain/speechbrain" in s.lower else None),
+    (CardFamily.ESPNET, lambda s: "espnet" if s.library == "espnet" or "espnet" in s.tags
+     or _any(s.lower, "## espnet2 ", "## espnet ", "recipe in [espnet]") else None),
+    (CardFamily.NEMO, lambda s: "nemo" if s.library == "nemo" or "nemo" in s.tags
+     or "nvidia nemo: training" in s.lower else None),
+    (CardFamily.TIMM, lambda s: "timm" if s.library == "timm" or "timm" in s.tags else None),
+    (CardFamily.SPACY, lambda s: "spacy" if s.library == "spacy" or "spacy" in s.tags
+     or "| **spacy** |" in s.lower else None),
+    (CardFamily.HUGGINGPICS, lambda s: _any(s.lower, "autogenerated by huggingpics")),
+    (CardFamily.HUB_TEMPLATE, lambda s: _any(s.lower, "# model card for model id")
+     or ("provide a quick summary of what the model is" if "provide a quick summary of what the model is" in s.comments
+         else None)),
+]
+
+
+def identify_family(card: Card, metadata: dict[str, Any], tags: list[str], library_name: str | None
+                    ) -> tuple[CardFamily, dict | None]:
+    """The card's family and the evidence row naming the marker that identified it (None for `other`)."""
+    meta_tags = metadata.get("tags")
+    all_tags = {t.lower() for t in [*tags, *(meta_tags if isinstance(meta_tags, list) else [meta_tags])]
+                if isinstance(t, str)}
+    library = library_name or metadata.get("library_name")
+    signals = Signals(
+        lower=card.lower,
+        comments=" ".join(text for _, text in card.comments).lower() if card.comments else "",
+        tags=frozenset(all_tags),
+        library=library.lower() if isinstance(library, str) else "",
+    )
+    for family, rule in _RULES:
+        marker = rule(signals)
+        if marker:
+            return family, _evidence(card, family, marker, signals)
+    return CardFamily.OTHER, None
+
+
+def _evidence(card: Card, family: CardFamily, marker: str, signals: Signals) -> dict:
+    """Where the marker was found: a README line (body or comment), else the tags or the library name."""
+    snippet = f'{family.value}: "{marker}"'
+    found = signals.lower.find(marker)
+    if found >= 0:
+        return evidence_row("card_family", "readme", card.location(found), snippet)
+    comment = next((pos for pos, text in card.comments if marker in text.lower()), None)
+    if comment is not None:
+        return evidence_row("card_family", "readme", card.location(comment), snippet)
+    source = "tags" if marker in signals.tags else "card_metadata"
+    return evidence_row("card_family", source, "library_name" if marker == signals.library else "tags", snippet)
