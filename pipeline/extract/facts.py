@@ -74,14 +74,14 @@ def extract(m: ModelInput) -> Extraction:
     )
     evidence += rows
 
-    papers, rows = _safely("papers", problems, ([], []), extract_papers, card, tags)
-    evidence += rows
-
     base_models, relation, rows, found = _safely(
         "base_model", problems, ([], None, [], []), extract_base_model, metadata, tags, card, m.repo_id
     )
     evidence += rows
     problems += found
+
+    papers, rows = _safely("papers", problems, ([], []), extract_papers, card, tags, bool(base_models), family)
+    evidence += rows
 
     gated = _gated(m.gated)
     evidence.append(evidence_row("access", "listing", "gated", f"gated: {gated}"))

@@ -9,8 +9,10 @@ paper of a base model, dataset papers and datasheets) are left out. arXiv ids ar
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
+from pipeline.extract.families import CardFamily
 from pipeline.extract.memo import memoised_when_short
 
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
@@ -21,27 +23,57 @@ _ARXIV_MENTION = re.compile(r"arxiv:\s?(\d{4}\.\d{4,5})")
 _VERSION_SUFFIX = re.compile(r"v\d+$")
 
 _OWN_PAPER = re.compile(
-    r"\bour\s+(?:paper|technical report|tech report|report|preprint|publication)\b"
+    r"\bour\s+(?:paper|technical report|tech report|report|preprint|publication|work)\b"
     r"|\baccompanying\s+(?:paper|report)\b"
-    # a "Paper:" label, but not the "arXiv:2101.00027" of a citation
-    r"|\b(?:paper|technical report|tech report|preprint|arxiv)\s*(?:\*\*|__)?\s*:(?!\s?\d)"
+    # a "Paper:" / "Publications:" label, but not the "arXiv:2101.00027" of a citation
+    r"|\b(?:paper|papers|technical report|tech report|preprint|arxiv|publications?)\s*(?:\*\*|__)?\s*:(?!\s?\d)"
     r"|\btechnical report\b"
-    r"|\bcite\s+(?:this|our)\b",
+    r"|\bcite\s+(?:this|our|the\s+following|it|if\s+you\s+use)\b|\bplease,?\s+cite\b|\bif\s+you\s+use\s+(?:this|our|the)\b"
+    r"|\b(?:refer\s+to|see|consult|described\s+in|detailed\s+in|can\s+be\s+found\s+in|more\s+details\s+in)\s+"
+    r"(?:the|our|this)\s+(?:\w+\s+)?paper\b",
     re.IGNORECASE,
 )
-_OWN_PAPER_LINK_TEXT = re.compile(r"^(?:the |our |this )?(?:paper|technical report|tech report|report|preprint|arxiv)$",
-                                  re.IGNORECASE)
+# "introduced in the paper [x]": the model's own paper when it is not a derivative, else its base's.
+_INTRODUCED_IN = re.compile(r"\b(?:introduced|presented|proposed|published|released|described)\s+(?:\w+\s+){0,2}?in\b",
+                            re.IGNORECASE)
+_OWN_PAPER_LINK_TEXT = re.compile(
+    r"^(?:the |our |this )?(?:arxiv |full |original )?(?:paper|technical report|tech report|report|preprint|arxiv"
+    r"|publication)$", re.IGNORECASE)
 _BACKGROUND_PAPER = re.compile(
-    r"\bet al\b|\boriginal paper\b|\bdata ?sheet\b|\bdatasets?\b|\bdata sources\b|\bbase model\b|\bbackbone\b"
-    r"|\bintroduced (?:in|by)\b|\bpile paper\b",
+    r"\bet al\b|\bdata ?sheet\b|\bdatasets?\b|\bdata sources\b|\bbase model\b|\bbackbone\b"
+    r"|\barchitecture\b|\bpile paper\b|\bcompared?\s+(?:to|with)\b|\bthe\s+original\s+\S+\s+paper\b|\bteacher\b"
+    r"|\breplicates?\b|\bfollowing\b[^.]{0,40}\bpaper\b",
     re.IGNORECASE,
 )
-# Other technical reports: PDFs and proceedings pages presented as the model's own paper.
-_REPORT_HOSTS = re.compile(r"(?:^|\.)(?:openreview\.net|aclanthology\.org|proceedings\.\w+\.\w+|papers\.nips\.cc"
-                           r"|dl\.acm\.org|ieeexplore\.ieee\.org)$")
+_PROMISED = re.compile(r"\bcoming\s+soon\b|\bto\s+be\s+(?:released|published)\b|\btodo\b|\bwill\s+be\s+(?:released|published)\b",
+                       re.IGNORECASE)
+# Other papers and reports: proceedings pages, preprint servers and PDFs.
+_REPORT_HOSTS = re.compile(r"(?:^|\.)(?:openreview\.net|aclanthology\.org|aclweb\.org|proceedings\.\w+\.\w+|papers\.nips\.cc"
+                           r"|dl\.acm\.org|ieeexplore\.ieee\.org|hal\.[\w-]+\.fr|hal\.science|osf\.io|ceur-ws\.org"
+                           r"|jmlr\.org|link\.springer\.com|semanticscholar\.org|biorxiv\.org|medrxiv\.org"
+                           r"|researchgate\.net|ojs\.aaai\.org|isca-speech\.org|ssrn\.com)$")
+_NOT_PAPER_HOSTS = frozenset({"github.com", "gitlab.com", "huggingface.co", "hf.co", "colab.research.google.com",
+                              "raw.githubusercontent.com", "img.shields.io", "zenodo.org", "wandb.ai"})
+_CITATION_HEADING = re.compile(r"\bcit(?:e|ation|ing)|\bbibtex\b|\breferenc", re.IGNORECASE)
+_BIBTEX = re.compile(r"@(?:article|inproceedings|misc|inbook|incollection|techreport|phdthesis|mastersthesis|"
+                     r"proceedings|book|online|software|unpublished)\s*\{", re.IGNORECASE)
+_BIBTEX_EPRINT = re.compile(r"eprint\s*=\s*[{\"]\s*(\d{4}\.\d{4,5})", re.IGNORECASE)
+# A citation section or request for a toolkit ("Citing SpeechBrain", "please cite ESPnet"): not this model's paper.
+_TOOLKIT_CITATION = re.compile(r"\b(?:cit(?:e|ing)|citation\s+(?:of|for))\s+(?:the\s+)?(?:espnet|speechbrain|nemo|"
+                               r"fairseq|transformers|diffusers|sentence-?transformers|timm|spacy|flair|stanza|"
+                               r"stable-?baselines3?|sample-?factory|ml-agents|cleanrl|rl\s*zoo|pytorch|tensorflow|"
+                               r"marian|opennmt|allennlp|adapterhub|asteroid|pyannote|k2|icefall|wenet|paddle\w*)\b",
+                               re.IGNORECASE)
+
+_CITED_BACKGROUND = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|software|toolkit|library)\b", re.IGNORECASE)
+_BIBTEX_TITLE = re.compile(r"\btitle\s*=\s*[{\"]+([^}\"]+)", re.IGNORECASE)
+_PLEASE_CITE = re.compile(r"\bplease,?\s+cite\b|\bcite\s+(?:this|our|the\s+following)\b", re.IGNORECASE)
+_THIS_MODEL = re.compile(r"\b(?:this|our)\s+(?:model|work|paper|adapter|checkpoint)\b", re.IGNORECASE)
+_DATA_WORDS = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora)\b", re.IGNORECASE)
+# Families whose cards release a known method trained with a toolkit: what they cite is the method or the toolkit.
+TOOLKIT_FAMILIES = frozenset({CardFamily.SPEECHBRAIN, CardFamily.ESPNET, CardFamily.NEMO, CardFamily.TIMM})
 
 MAX_PAPERS = 100
-_PROSE_WINDOW = 60
 
 
 def _is_report_host(host: str) -> bool:
@@ -56,6 +88,8 @@ def arxiv_id_from_url(hit: UrlHit) -> str | None:
         match = _ARXIV_URL_PATH.match(hit.path)
     elif hit.host in ("huggingface.co", "hf.co"):
         match = _HF_PAPER_PATH.match(hit.path)
+    elif hit.host == "doi.org" and hit.path.lower().startswith("/10.48550/arxiv."):
+        match = re.match(r"/10\.48550/arxiv\.(\d{4}\.\d{4,5})", hit.path, re.IGNORECASE)
     else:
         match = None
     if not match:
@@ -63,27 +97,40 @@ def arxiv_id_from_url(hit: UrlHit) -> str | None:
     return "arxiv:" + _VERSION_SUFFIX.sub("", match.group(1)).removesuffix(".pdf")
 
 
-def extract_papers(card: Card, tags: list[str]) -> tuple[list[str], list[dict]]:
-    """Papers about this model, normalised, with evidence. arXiv tags count unless the card shows them as background."""
+def extract_papers(card: Card, tags: list[str], has_base_model: bool = False,
+                   family: CardFamily = CardFamily.OTHER) -> tuple[list[str], list[dict]]:
+    """Papers about this model, normalised, with evidence naming the rule that kept each. arXiv tags count unless
+    the card shows them as background."""
     papers: dict[str, dict] = {}
     seen_in_card: set[str] = set()
+    citations = _citation_spans(card, family)
+
+    def consider(paper: str, start: int, end: int, link_text: str, url: str | None) -> None:
+        seen_in_card.add(paper)
+        if paper in papers:
+            return
+        rule = _rule_keeping(card, start, end, link_text, citations, has_base_model)
+        if rule:
+            papers[paper] = evidence_row("paper", "readme", card.location(start),
+                                         f"[{rule}] {card.sentence_around(start, end)}", url)
+
     for hit in card.urls:
         paper = arxiv_id_from_url(hit)
-        is_report = paper is None and (hit.path.lower().endswith(".pdf") or _report_host(hit.host))
-        if paper is None and not is_report:
-            continue
-        paper = paper or hit.url
-        seen_in_card.add(paper)
-        if paper not in papers and _presented_as_own(card, hit.text_start, hit.end, hit.link_text):
-            papers[paper] = evidence_row("paper", "readme", card.location(hit.start),
-                                         card.sentence_around(hit.text_start, hit.end), hit.url)
-    for pattern in (_ARXIV_DOI, _ARXIV_MENTION) if "arxiv" in card.lower else ():
-        for match in pattern.finditer(card.lower):
-            paper = "arxiv:" + match.group(1)
-            seen_in_card.add(paper)
-            if paper not in papers and _presented_as_own(card, match.start(), match.end(), ""):
-                papers[paper] = evidence_row("paper", "readme", card.location(match.start()),
-                                             card.sentence_around(match.start(), match.end()))
+        if paper is None:
+            host = hit.host
+            is_report = host not in _NOT_PAPER_HOSTS and (hit.path.lower().endswith(".pdf") or _report_host(host)
+                                                          or (host == "doi.org" and _in(citations, hit.start) is not None))
+            if not is_report:
+                continue
+            paper = hit.url.rstrip("/")
+        consider(paper, hit.text_start, hit.end, hit.link_text, hit.url)
+    if "arxiv" in card.lower:
+        for pattern in (_ARXIV_DOI, _ARXIV_MENTION):
+            for match in pattern.finditer(card.lower):
+                consider("arxiv:" + match.group(1), match.start(), match.end(), "", None)
+        for citation in citations:
+            for match in _BIBTEX_EPRINT.finditer(card.body, citation.start, citation.end):
+                consider("arxiv:" + match.group(1), match.start(), match.end(), "", None)
     for tag in tags:
         if tag.startswith("arxiv:"):
             paper = "arxiv:" + _VERSION_SUFFIX.sub("", tag.split(":", 1)[1])
@@ -93,8 +140,80 @@ def extract_papers(card: Card, tags: list[str]) -> tuple[list[str], list[dict]]:
     return kept, [papers[paper] for paper in kept]
 
 
-def _presented_as_own(card: Card, start: int, end: int, link_text: str) -> bool:
+@dataclass(slots=True)
+class _Citation:
+    start: int
+    end: int
+    background: bool
+    entry: bool  # a BibTeX entry (judged by the request before it), else a citation section's prose
+
+
+def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
+    """What a card asks to cite: its BibTeX entries, each judged by the request before it ("To cite the X dataset
+    used for this model:" is background, "Please cite the following paper when using this model:" is not), and
+    the prose of citation sections. Toolkits' citations ("Citing SpeechBrain") are background, and so is all a
+    toolkit's release of a known method cites."""
+    toolkit_family = family in TOOLKIT_FAMILIES
+    sections = []
+    headings = card.headings
+    for index, heading in enumerate(headings):
+        if _CITATION_HEADING.search(heading.title):
+            end = next((h.pos for h in headings[index + 1:] if h.level <= heading.level), len(card.body))
+            sections.append((heading.pos, end, heading.title))
+    spans: list[_Citation] = []
+    previous_end = 0
+    for block in card.code_blocks:
+        entries = [m.start() for m in _BIBTEX.finditer(block.text)]
+        if not entries:
+            continue
+        section = next((sec for sec in sections if sec[0] <= block.start < sec[1]), None)
+        request_start = max(previous_end, section[0] if section else 0, block.start - 600)
+        request = plain_text(card.body[request_start : block.start])
+        previous_end = block.end
+        toolkit = toolkit_family or bool(_TOOLKIT_CITATION.search(request)
+                                         or (section and _TOOLKIT_CITATION.search(section[2])))
+        data_section = _DATA_WORDS.search(card.section_at(block.start).rsplit(" > ", 1)[-1])
+        offset = block.start + (len(card.body[block.start : block.end]) - len(block.text))
+        for index, entry_start in enumerate(entries):
+            entry_end = entries[index + 1] if index + 1 < len(entries) else len(block.text)
+            entry = block.text[entry_start:entry_end]
+            title = _BIBTEX_TITLE.search(entry)
+            title_words = " ".join(re.sub(r"[{}]", "", title.group(1)).split()[:4]).lower() if title else ""
+            named_in_request = bool(title_words) and title_words in " ".join(request.lower().split())
+            asked = index == 0 and any((_THIS_MODEL.search(line) or _PLEASE_CITE.search(line))
+                                       and not _CITED_BACKGROUND.search(line) for line in request.splitlines())
+            if entry.lower().startswith("@software"):
+                background = True  # software (a Zenodo DOI of the code), not a paper
+            elif named_in_request or asked:
+                background = toolkit
+            else:
+                background = toolkit or bool(data_section or _CITED_BACKGROUND.search(request)
+                                             or (title and _DATA_WORDS.search(title.group(1))))
+            spans.append(_Citation(offset + entry_start, offset + entry_end, background, True))
+    for start, end, title in sections:
+        spans.append(_Citation(start, end, toolkit_family or bool(_TOOLKIT_CITATION.search(title)), False))
+    return spans  # entries first: they are looked up before the sections that hold them
+
+
+def _in(spans: list[_Citation], pos: int) -> _Citation | None:
+    return next((span for span in spans if span.start <= pos < span.end), None)
+
+
+def _rule_keeping(card: Card, start: int, end: int, link_text: str, citations: list[_Citation],
+                  has_base_model: bool) -> str | None:
+    """The rule that makes a paper this model's own, or None when it is background."""
     sentence = plain_text(card.sentence_around(start, end))
-    if _BACKGROUND_PAPER.search(sentence) or _BACKGROUND_PAPER.search(link_text):
-        return False
-    return bool(_OWN_PAPER.search(sentence) or _OWN_PAPER_LINK_TEXT.match(link_text.strip()))
+    citation = _in(citations, start)
+    if citation is not None and citation.entry:
+        return None if citation.background else "cited for this model"
+    if citation is not None:
+        background = (citation.background or _TOOLKIT_CITATION.search(sentence) or _BACKGROUND_PAPER.search(sentence)
+                      or _PROMISED.search(sentence))
+        return None if background else "cited for this model"
+    if _PROMISED.search(sentence) or _BACKGROUND_PAPER.search(sentence) or _BACKGROUND_PAPER.search(link_text):
+        return None
+    if _OWN_PAPER.search(sentence) or _OWN_PAPER_LINK_TEXT.match(link_text.strip()):
+        return "presented as this model's paper"
+    if _INTRODUCED_IN.search(sentence) and not has_base_model:
+        return "the paper that introduced this model"
+    return None
