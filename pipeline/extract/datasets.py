@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
-from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, evidence_row, plain_text
-from pipeline.extract.links import DATA_OBJECT
+from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
+from pipeline.extract.links import DATA_OBJECT, GENERAL_LIBRARIES
 from pipeline.extract.memo import memoised_when_short
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?$")
@@ -30,7 +30,35 @@ NOT_DATA_SECTION = re.compile(
 # scanned much faster. A match of one never overlaps a match of the other ("trained on" holds no "tuned", and the
 # reverse), so together they find exactly the alternation's matches.
 _TRAINED_ON_PARTS = [(word, re.compile(word + r"\s+on\b")) for word in ("trained", "tuned")]
-_BACKBONE = re.compile(r"\bbackbone\b|\binitiali[sz]ed\b|\bbase model\b", re.IGNORECASE)
+# The base model's own pretraining data, named while describing the base: not this model's data.
+_BACKBONE = re.compile(r"\bbackbone\b|\binitiali[sz]ed\b|\bbase model\b|\bbase\s+checkpoint\b"
+                       r"|\bcheckpoint\s+(?:that\s+was\s+)?pre-?trained\s+on\b", re.IGNORECASE)
+_LIST_ITEM_PREFIX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:(?:the|an?)\s+(?:\w+\s+){0,5})?[*_`]*$", re.IGNORECASE)
+# Words that never start or make up a dataset's name in "on the X dataset".
+_NOT_NAME_WORDS = frozenset({"same", "entire", "whole", "full", "above", "following", "combined", "original", "new",
+                             "after", "before", "the", "a", "an", "of", "in", "with", "from", "been", "has", "have",
+                             "is", "was", "this", "that", "its", "their", "our", "my", "your", "whole", "public",
+                             "custom", "private", "downstream", "respective", "corresponding", "given", "target"})
+_OFFERED = re.compile(r"\byou\s+can\b|\byour\s+own\b|\bfor\s+(?:instance|example)\b|\bif\s+you\s+want\b", re.IGNORECASE)
+_NOT_A_DATASET_NAME = re.compile(
+    r"\bet\s+al\b|\(\s*(?:19|20)\d\d\s*\)|,\s*(?:19|20)\d\d\s*$|\bmodels?\b|\bpaper\b|\bhere\b|\bthis\b|\blink\b|\bsampling\b"
+    r"|\bguidance\b|\bnotebook\b|\bscript\b|\bcolab\b|\bcode\b|\blibrary\b|\brepository\b|\.ipynb\b|\bblog\b",
+    re.IGNORECASE)
+_DATA_WORDS_IN_NAME = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|treebank)\b", re.IGNORECASE)
+_NOT_DATA_HOSTS = frozenset({"arxiv.org", "aclanthology.org", "openreview.net", "colab.research.google.com",
+                             "doi.org", "wandb.ai", "twitter.com", "youtube.com", "medium.com"})
+_DATASET_FIELDS = frozenset({"dataset", "datasets", "training data", "training dataset", "training datasets",
+                             "data", "train data", "pretraining data", "fine-tuning data", "finetuning data"})
+# "fine-tuned version of [x](...) on the glue dataset": the Trainer's sentence, and the same in prose.
+_ON_THE_X_DATASET = re.compile(
+    r"\b(?:trained|tuned|fine-?tuned|finetuned|version\s+of\s+\S+)\s+(?:[^.\n]{0,80}?\s)?on\s+the\s+"
+    r"(?P<name>`?[\w][\w./+-]*(?:\s[\w][\w./+-]*){0,3}?`?)\s+dataset\b",
+    re.IGNORECASE)
+# "fine-tuned on Bible, JW300, [Menyo-20k](...) and [CC-Aligned](...)": plain names listed before links.
+_TRAINED_ON_LIST = re.compile(r"\b(?:trained|tuned|fine-?tuned|finetuned)\s+on\s+(?P<items>(?:[A-Z][\w-]*\d*\w*"
+                              r"(?:\s*(?:,|\+|and)\s*))+)(?=\[)")
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|\+|\band\b)\s*")
+_PLAIN_DATASET_NAME = re.compile(r"^[A-Z][\w-]*$")
 _EXAMPLE_BEFORE = re.compile(r"(?:e\.g\.|i\.e\.|such as|like)\s*$", re.IGNORECASE)
 
 # Well-known corpora: (name, a lower-case word that must occur first, how cards write it, what its Hub ids contain).
@@ -92,6 +120,9 @@ _COMPOSITION_WORDS = ("%", "sources", "categories", "subset", "domains", "compon
                       "broken down", "mixed with", "mixture of")
 _SIZE_WORDS = ("tokens", "words", "documents", "images", "hours", "samples", "examples", "sentences", "pairs",
                "gb", "gib", "tb", "tib", "mb")
+# Names that stand for no dataset: "on the None dataset", `datasets: [custom]`.
+PLACEHOLDER_NAMES = frozenset({"none", "unknown", "an unknown", "custom", "private", "internal", "own", "n/a", "na",
+                               "other", "more information needed", "[more information needed]", "tbd", "todo", "-"})
 MAX_COMPOSITION_EVIDENCE = 3
 MAX_DATASETS = 500
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
@@ -130,10 +161,8 @@ def extract_datasets(
     spans = data_context_spans(card, data_headings)
     for pos, name, hub_id in sorted(_readme_datasets(card, spans, data_headings), key=lambda item: item[0]):
         corpus = None if hub_id else _corpus_of(name)
-        if corpus is not None:
-            if found.covers_corpus(corpus):
-                continue
-            name = corpus[0]
+        if corpus is not None and found.covers_corpus(corpus):
+            continue
         found.add(name, hub_id, "readme", partial(_readme_evidence, card, pos, name))
     if found.dropped:
         problems.append(f"datasets_truncated: kept {MAX_DATASETS}, dropped {found.dropped} more mentions")
@@ -181,6 +210,8 @@ class _DatasetList:
                 return
             if name_key in (item_name_key, item_short_key) or (hub_id and short_key == item_name_key):
                 return
+            if source == "readme" and " " in name and _names_a_config_of(name, item_name_key, item_short_key):
+                return  # "wmt16 ro-en", "GLUE MNLI", "SQuAD v1.1": a configuration of a dataset already named
         if callable(evidence):
             candidate.evidence = evidence()
         self.items.append(candidate)
@@ -189,6 +220,20 @@ class _DatasetList:
     def covers_corpus(self, corpus: tuple) -> bool:
         hint = corpus[3]
         return any(hint.search(item.hub_id or item.name) for item in self.items)
+
+
+def _names_a_config_of(name: str, *keys: str) -> bool:
+    """Whether a name of several words is a dataset already named plus a configuration or version: "wmt16 ro-en"
+    after `wmt16`, "GLUE MNLI" after `glue`, "SQuAD 2.0" after `squad_v2`."""
+    first, full = _name_key(name.split()[0]), _name_key(name)
+    for key in keys:
+        if not key:
+            continue
+        if key == first or (full.startswith(key) and len(full) - len(key) <= 8):
+            return True
+        if len(first) >= 4 and key.startswith(first) and len(key) - len(first) <= 3:
+            return True
+    return False
 
 
 def _plain_name_key(name: str) -> str:
@@ -213,7 +258,11 @@ def _metadata_datasets(value: Any, problems: list[str]) -> list[str]:
     names = []
     for item in values:
         if isinstance(item, str) and item.strip():
-            names.append(item.strip()[:200])
+            words = item.split()
+            if len(words) > 1 and all(HUB_ID.match(word) for word in words) and item == item.lower():
+                names += words  # `dcep europarl jrc-acquis`: Hub ids hold no spaces, so these are three
+            elif item.strip().lower() not in PLACEHOLDER_NAMES:
+                names.append(item.strip()[:200])
         elif item is not None:
             problems.append(f"datasets_invalid_type: {type(item).__name__}")
     return names
@@ -282,14 +331,26 @@ def _excluded(heading: str) -> bool:
 def _readme_datasets(
     card: Card, spans: list[tuple[int, int]], data_headings: list[bool]
 ) -> list[tuple[int, str, str | None]]:
-    """(offset, name, hub id) for datasets the README body names."""
-    found = [item for hit in card.urls for item in _linked_dataset(card, hit)]
+    """(offset, name, hub id) for datasets the README body names: Hub dataset links, links and names that are
+    the object of "trained on ...", links that open a list item of a training-data section, `dataset:` fields,
+    "on the X dataset", Hub ids in backticks in data sections, and well-known corpora in training-data spans."""
+    found: list[tuple[int, str, str | None]] = []
+    taken: list[tuple[int, int]] = []  # link texts already read: a corpus named inside one is that link's
+    lines_with_links: set[int] = set()  # lines (list items) that gave a linked dataset: the rest of them describes it
+    for hit in card.urls:
+        for item in _linked_dataset(card, hit, data_headings):
+            found.append(item)
+            taken.append((hit.text_start, hit.end))
+            lines_with_links.add(card.line_of(hit.start))
+    found += _field_datasets(card)
+    found += _named_dataset_phrases(card)
     body = card.body
     if "`" in body:
         for match in _BACKTICKED_ID.finditer(body):
             # the section's path matches DATA_SECTION (see _data_headings); none before the first heading
             heading = card.heading_index_at(match.start())
-            if not card.in_code(match.start()) and heading >= 0 and data_headings[heading]:
+            inside_link = any(hit.text_start <= match.start() < hit.end for hit in card.urls)
+            if not card.in_code(match.start()) and heading >= 0 and data_headings[heading] and not inside_link:
                 found.append((match.start(1), match.group(1), match.group(1)))
     span_text = " ".join(card.lower[start:end] for start, end in spans)
     corpora = [corpus for corpus in _CORPORA if corpus[1] in span_text] if spans else []
@@ -300,6 +361,10 @@ def _readme_datasets(
                 start, end = match.span()
                 if card.in_code(start) or _EXAMPLE_BEFORE.search(body, max(0, start - 12), start):
                     continue
+                if any(link_start <= start < link_end for link_start, link_end in taken):
+                    continue
+                if card.line_of(start) in lines_with_links:
+                    continue  # "- [mc4_fi_cleaned](...), the dataset mC4 is a cleaned version of Common Crawl"
                 sentence = card.sentence_around(start, end)
                 if sentence not in backbone:  # corpora named together share a sentence: test it once
                     backbone[sentence] = _BACKBONE.search(sentence) is not None
@@ -308,20 +373,24 @@ def _readme_datasets(
     return found
 
 
-def _linked_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None]]:
-    """A huggingface.co/datasets link, or any link that is the object of "trained on ..."."""
+def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[tuple[int, str, str | None]]:
+    """A huggingface.co/datasets link; a link that is the object of "trained on ..."; a link opening a list item
+    of a training-data section. Not: links offered to users ("you can use ..."), papers, models."""
     on_hub = hit.host in ("huggingface.co", "hf.co")
     segments = [s for s in hit.path.split("/") if s] if on_hub else []  # only read for Hub links
-    if on_hub and segments[:1] == ["datasets"] and len(segments) >= 2:
-        if _IMAGE.search(hit.path):
-            return []  # an image hosted in a dataset repo
-        namespaced = len(segments) >= 3 and segments[2] not in ("resolve", "blob")  # not a legacy id's file
-        hub_id = "/".join(segments[1:3]) if namespaced else segments[1]
-        if _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1]):
-            return []
-        return [(hit.start, hub_id, hub_id)]
-    if not hit.link_text:
+    if segments[:1] == ["datasets"]:
+        return _hub_dataset(card, hit)
+    if not hit.link_text or not _name_like(hit.link_text):
         return []
+    if hit.host in _NOT_DATA_HOSTS and not _DATA_WORDS_IN_NAME.search(hit.link_text):
+        return []  # a paper or a notebook, unless its link text names a dataset (a dataset's paper)
+    if hit.host == "github.com" and hit.path.strip("/").split("/")[1:2] and (
+            hit.path.strip("/").split("/")[1].lower() in GENERAL_LIBRARIES):
+        return []  # "trained on [spacy](https://github.com/explosion/spaCy)": the library, not data
+    heading = card.heading_index_at(hit.start)
+    if heading >= 0 and data_headings[heading] and not _excluded(card.headings[heading].title) and (
+            _opens_list_item(card, hit)):
+        return [(hit.text_start, hit.link_text, "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None)]
     # `before` is at most the CONTEXT_CHARS characters ahead of the link text (sentence_bounds reaches no
     # further), so if neither word occurs there, the sentence need not be found: the answer is no.
     window = card.lower[max(0, hit.text_start - CONTEXT_CHARS) : hit.text_start]
@@ -333,6 +402,83 @@ def _linked_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None]
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
         return [(hit.text_start, hit.link_text, hub_id)]
     return []
+
+
+def _opens_list_item(card: Card, hit: UrlHit) -> bool:
+    """Whether the link is the first thing on a list item (`- [Arabic Wikipedia](...)`, `* The [X corpus](...)`)."""
+    line_start = card.body.rfind("\n", 0, hit.text_start) + 1
+    prefix = card.body[line_start : hit.text_start]
+    return bool(_LIST_ITEM_PREFIX.match(prefix))
+
+
+def _offered(card: Card, hit: UrlHit) -> bool:
+    """A dataset offered to the reader ("you can build this from your own corpus, e.g. [X](...)"), not used."""
+    return bool(_OFFERED.search(card.sentence_around(hit.text_start, hit.end)))
+
+
+def _name_like(text: str) -> bool:
+    """Link text that can name a dataset: not a citation ("Husain et al., 2019"), a model, a paper or a sentence."""
+    words = text.split()
+    return 0 < len(words) <= 8 and not _NOT_A_DATASET_NAME.search(text)
+
+
+def _field_datasets(card: Card) -> list[tuple[int, str, str | None]]:
+    """`* dataset: opus`, `- **Dataset:** [ImageNet-1k](...)`, `* data: opusTCv20210807+pft ([source](...))`: the
+    value's Hub dataset links, else the link that opens it, else its text before any link or parenthesis."""
+    found = []
+    for field in card.fields:
+        if field.key not in _DATASET_FIELDS:
+            continue
+        links = [hit for hit in card.urls if field.value_pos <= hit.start < field.end]
+        hub = [item for hit in links for item in _hub_dataset(card, hit)]
+        if hub:
+            found += hub
+            continue
+        opening = next((hit for hit in links if hit.text_start <= field.value_pos + 1), None)
+        if opening and opening.link_text and _name_like(opening.link_text):
+            found.append((opening.text_start, opening.link_text, None))
+            continue
+        value = re.split(r"[(\[]", field.value, maxsplit=1)[0]
+        name = clean_inline_markdown(value).strip(" .,;:")
+        if name and name.lower() not in PLACEHOLDER_NAMES and _name_like(name) and "information" not in name.lower():
+            found.append((field.value_pos, name, name if HUB_ID.match(name) and "/" in name else None))
+    return found
+
+
+def _hub_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None]]:
+    """A huggingface.co/datasets link as (offset, id, id); none for other links, images, and excluded sections."""
+    if hit.host not in ("huggingface.co", "hf.co"):
+        return []
+    segments = [s for s in hit.path.split("/") if s]
+    if segments[:1] != ["datasets"] or len(segments) < 2 or _IMAGE.search(hit.path):
+        return []
+    namespaced = len(segments) >= 3 and segments[2] not in ("resolve", "blob", "viewer", "tree")
+    hub_id = "/".join(segments[1:3]) if namespaced else segments[1]
+    if _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1]) or _offered(card, hit):
+        return []
+    return [(hit.start, hub_id, hub_id)]
+
+
+def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None]]:
+    """"(fine-tuned|trained) on the X dataset" (the Trainer's sentence; "None" and "unknown" name nothing), and
+    "fine-tuned on A, B and [C](...)": the names listed as the object of "trained on"."""
+    found = []
+    lower = card.lower
+    if " dataset" in lower:
+        for match in _ON_THE_X_DATASET.finditer(card.body):
+            name = match.group("name").strip("`*_ ")
+            words = name.lower().split()
+            if name.lower() not in PLACEHOLDER_NAMES and not card.in_code(match.start()) and not (
+                    set(words) & _NOT_NAME_WORDS):
+                found.append((match.start("name"), name, name if HUB_ID.match(name) and "/" in name else None))
+    for match in _TRAINED_ON_LIST.finditer(card.body):
+        if card.in_code(match.start()):
+            continue
+        for item in _LIST_SEPARATOR.split(match.group("items")):
+            name = item.strip(" `*_\"'")
+            if _PLAIN_DATASET_NAME.match(name) and name.lower() not in PLACEHOLDER_NAMES:
+                found.append((match.start("items") + match.group("items").find(item), name, None))
+    return found
 
 
 def _composition_evidence(card: Card, spans: list[tuple[int, int]]) -> list[dict]:
