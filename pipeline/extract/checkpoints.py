@@ -41,6 +41,14 @@ _MENTIONS = re.compile(
     r"|releas\w*\s+(?:all\s+)?[^.\n]{0,40}\bcheckpoints"
     r"|list_repo_refs"
 )
+# Weaker statements, which count only with more in view (see _confirmed): "we provide three checkpoints,
+# sd-v1-1.ckpt, sd-v1-2.ckpt, ..." (a numbered series of one run), "the training logs and checkpoints are available".
+_PROVIDED = re.compile(
+    r"\b(?:provide|publish|share|upload)(?:s|d|ed)?\s+(?:\w+\s+){0,3}?checkpoints\b"
+    r"|\bcheckpoints\s+(?:are|were)\s+(?:also\s+)?(?:available|released|published|provided|uploaded|shared)\b"
+)
+_TRAINING_TIME = re.compile(r"\btrain(?:ing|ed)\b|\blogs\b|\bintermediate\b|\bduring\b")
+_CHECKPOINT_NAME = re.compile(r"[\w.-]*?\d[\w.-]*\.(?:ckpt|pt|pth|bin|safetensors)\b|\bstep[-_]?\d+\b")
 _MENTION_KEYWORDS = ("checkpoint", "revision", "list_repo_refs")
 _MENTION_WINDOW = 120  # characters either side of a keyword that a mention may span
 MAX_EVIDENCE = 3
@@ -84,8 +92,24 @@ def checkpoint_mentions(card: Card) -> list[tuple[int, int]]:
     for start, end in sorted(windows):
         for match in _MENTIONS.finditer(card.lower, max(start, reach), end):
             spans.setdefault(match.span())
+        for match in _PROVIDED.finditer(card.lower, max(start, reach), end):
+            if _confirmed(card.lower, match):
+                spans.setdefault(match.span())
         reach = max(reach, end)
     return sorted(spans)
+
+
+def _confirmed(lower: str, match: re.Match) -> bool:
+    """A weaker statement counts when it speaks of training time in its own sentence ("the training logs and
+    checkpoints are available"), or is followed by a numbered series of checkpoints of one run (sd-v1-1.ckpt,
+    sd-v1-2.ckpt): several checkpoints for different tasks, or in several formats, are not training-time ones."""
+    start = max(lower.rfind(". ", 0, match.start()), lower.rfind("\n", 0, match.start()), match.start() - 200) + 1
+    ends = [end for end in (lower.find(". ", match.end()), lower.find("\n", match.end())) if end >= 0]
+    if _TRAINING_TIME.search(lower, start, min(ends + [match.end() + 200])):
+        return True
+    names = {m.group() for m in _CHECKPOINT_NAME.finditer(lower, match.end(), match.end() + 600)}
+    stems = {re.sub(r"\d+", "#", name) for name in names}
+    return len(names) >= 2 and len(stems) == 1
 
 
 def extract_checkpoints(branches: list[str], siblings: list[str], card: Card) -> tuple[dict, list[dict]]:
