@@ -28,30 +28,35 @@ _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or
                          r"""([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)""")
 # Cues just before a base model's name or link, each with the relation it states.
 _CUES = [
-    (relation, re.compile(pattern, re.IGNORECASE))
-    for relation, pattern in [
-        ("finetune", r"\b(?:fine-?tuned|finetuned|fine-?tune|trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
-                     r"(?:\s+(?:the\s+)?model)?"),
-        ("finetune", r"\bbased\s+on|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
-        ("finetune", r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
-                     r"|\bstart(?:ed|ing)\s+from|\bwarm-?started\s+from|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
-        ("finetune", r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
-        ("finetune", r"\bthe\s+base\s+model\s+(?:is|was)|\bbase\s+model\s*:|\bwith\s+the(?=\s+\S+\s+base\s+model)"),
-        ("finetune", r"\b(?:we\s+)?used?\s+the\s+pre-?trained|^\W*the\s+pre-?trained"),
-        ("quantized", r"\bquantized\s+(?:version\s+)?(?:of|from)"),
-        ("adapter", r"\b(?:adapter|lora)\s+(?:weights\s+)?(?:for|of|on)"),
-        ("merge", r"\bmerge\s+of"),
+    (relation, keywords, re.compile(pattern, re.IGNORECASE))
+    for relation, keywords, pattern in [
+        ("finetune", ("tune", "train"),
+         r"\b(?:fine-?tuned|finetuned|fine-?tune|trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
+         r"(?:\s+(?:the\s+)?model)?"),
+        ("finetune", ("based", "built"), r"\bbased\s+on|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
+        ("finetune", ("initiali", "derived", "distilled", "start", "continu"),
+         r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
+         r"|\bstart(?:ed|ing)\s+from|\bwarm-?started\s+from|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
+        ("finetune", ("tuning", "tuned", "tune"),
+         r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
+        ("finetune", ("base model",),
+         r"\bthe\s+base\s+model\s+(?:is|was)|\bbase\s+model\s*:|\bwith\s+the(?=\s+\S+\s+base\s+model)"),
+        ("finetune", ("pretrained", "pre-trained"), r"\b(?:we\s+)?used?\s+the\s+pre-?trained|^\W*the\s+pre-?trained"),
+        ("quantized", ("quantized",), r"\bquantized\s+(?:version\s+)?(?:of|from)"),
+        ("adapter", ("adapter", "lora"), r"\b(?:adapter|lora)\s+(?:weights\s+)?(?:for|of|on)"),
+        ("merge", ("merge",), r"\bmerge\s+of"),
     ]
 ]
 # A cue right before a link ("a fine-tuned version of the Italian [x](...)"): a few filler words may follow it.
 _BEFORE_LINK = [
-    (relation, re.compile(f"(?:{cue.pattern})" + r"[\s*_`\"'(]*(?:the\s+|an?\s+)?(?:pre-?trained\s+)?(?:\w+\s+)?$",
-                          re.IGNORECASE))
-    for relation, cue in _CUES
+    (relation, keywords,
+     re.compile(f"(?:{cue.pattern})" + r"[\s*_`\"'(]*+(?:the\s++|an?\s++)?(?:pre-?trained\s++)?(?:\w+\s++)?$",
+                re.IGNORECASE))
+    for relation, keywords, cue in _CUES
 ]
 # Prose just after a link or name, when the base comes first: "[x](...) fine-tuned on", "x model fine-tuned".
 _AFTER_BASE = re.compile(
-    r"^[\s*_`\"')]*(?:model|checkpoint|weights)?\s*,?\s*(?:that\s+(?:was|has\s+been)\s+|which\s+was\s+|was\s+|is\s+)?"
+    r"^[\s*_`\"')]*+(?:(?:model|checkpoint|weights)\s*+)?,?\s*+(?:that\s+(?:was|has\s+been)\s+|which\s+was\s+|was\s+|is\s+)?"
     r"(?:further\s+)?(?:fine-?tuned|finetuned)\b",
     re.IGNORECASE,
 )
@@ -76,7 +81,7 @@ _NOT_A_NAME = {"a", "an", "the", "this", "that", "these", "it", "its", "our", "m
                "following", "previous", "publicly", "available", "official", "open", "huggingface", "hugging",
                "weights", "checkpoint", "checkpoints", "architecture", "transformer", "transformers", "text",
                "images", "image", "english", "code", "task", "tasks", "all", "some", "two", "three", "one"}
-_ARCHITECTURE_AFTER = re.compile(r"^[\w.\-/\s`*]{0,30}?\b(?:architecture|paper|approach|method|tokenizer|recipe)\b",
+_ARCHITECTURE_AFTER = re.compile(r"[\w.\-/\s`*]{0,30}?\b(?:architecture|paper|approach|method|tokenizer|recipe)\b",
                                  re.IGNORECASE)
 # The card says the model was pretrained from scratch (its own vocabulary, "initially pretrained on"): then "based
 # on the x model" names an architecture, not weights it started from.
@@ -194,7 +199,9 @@ def _card_candidates(card: Card) -> list[BaseCandidate]:
 
 
 def _relation_before(before: str) -> str | None:
-    return next((relation for relation, pattern in _BEFORE_LINK if pattern.search(before)), None)
+    lower = before.lower()
+    return next((relation for relation, keywords, pattern in _BEFORE_LINK
+                 if any(keyword in lower for keyword in keywords) and pattern.search(before)), None)
 
 
 def _named_candidates(card: Card) -> list[BaseCandidate]:
@@ -204,8 +211,8 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
     if not any(word in lower for word in ("tun", "based on", "initiali", "from", "base model")):
         return found
     text = card.body
-    for relation, pattern in _CUES:
-        for cue_match in pattern.finditer(text):
+    for relation, keywords, pattern in _CUES:
+        for cue_match in card.keyword_matches(pattern, keywords, reach=40):
             cue = cue_match.end()
             if card.in_code(cue):
                 continue
@@ -213,7 +220,7 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
             if name:
                 found.append(BaseCandidate(name, relation, "named prose", cue, "named after the cue",
                                            card.sentence_around(cue, cue + len(name))))
-    for match in _NAMED_BEFORE_FINETUNED.finditer(text):
+    for match in card.keyword_matches(_NAMED_BEFORE_FINETUNED, ("tuned",), reach=90):
         if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME:
             found.append(BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
                                        "named before \"fine-tuned\"", card.sentence_around(match.start(), match.end())))

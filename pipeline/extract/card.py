@@ -207,6 +207,19 @@ class Card:
             blocks.append(CodeBlock(start, end, info, self.body[line_end + 1 : end]))
         return blocks
 
+    def keyword_matches(self, pattern: re.Pattern, keywords: tuple[str, ...], reach: int = 80) -> list[re.Match]:
+        """Matches of `pattern` on the body near each occurrence of a lower-case keyword it needs (within `reach`
+        characters either side), in order. A pattern that does not start with a literal is tried at every
+        offset of a whole card; near its keywords it is tried on a few windows instead."""
+        lower, body, found = self.lower, self.body, {}
+        for keyword in keywords:
+            at = lower.find(keyword)
+            while at >= 0:
+                for match in pattern.finditer(body, max(0, at - reach), at + len(keyword) + reach):
+                    found.setdefault(match.span(), match)
+                at = lower.find(keyword, at + len(keyword))
+        return [found[span] for span in sorted(found)]
+
     def field(self, *keys: str) -> list[Field]:
         """The fields whose key is one of `keys` (lower case)."""
         return [f for f in self.fields if f.key in keys]
