@@ -21,7 +21,7 @@ RELATIONS = {"adapter", "merge", "quantized", "finetune"}
 _NOT_MODEL_PAGES = {"datasets", "spaces", "docs", "blog", "papers", "models", "collections", "organizations",
                     "settings", "join", "login", "pricing", "tasks", "learn", "api", "new", "chat", "posts",
                     "enterprise", "hub", "welcome", "search", "nlp", "transformers", "course", "huggingface"}
-_BASE_FIELDS = {"finetuned from model", "finetuned from model [optional]", "fine-tuned from", "finetuned from",
+_BASE_FIELDS = {"finetuned from model", "fine-tuned from", "finetuned from",
                 "base model", "base_model", "pretrained model", "pre-trained model", "initialized from",
                 "initialised from", "parent model", "backbone", "base checkpoint", "foundation model"}
 _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or_path|base_model)["']?\s*[:=]\s*["']?"""

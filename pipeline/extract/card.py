@@ -556,7 +556,7 @@ def _heading_lines(card: Card) -> list[tuple[int, int, str, int | None]]:
 
 # `key: value` lines: an optional bullet, an optional bold key (the colon inside or outside the bold), the value.
 _FIELD_LINE = re.compile(
-    r"^([ \t]*)(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:\*\*|__)?([A-Za-z][^\n:*_|`\[\]]{0,48}?)[ \t]*(?:\*\*|__)?[ \t]*:"
+    r"^([ \t]*)(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:\*\*|__)?([A-Za-z][^\n:*_|`]{0,48}?)[ \t]*(?:\*\*|__)?[ \t]*:"
     r"(?![/\d])(?:\*\*|__)?[ \t]*([^\n]*)$",
     re.MULTILINE,
 )
@@ -577,7 +577,8 @@ def _fields(card: Card) -> list[Field]:
             if not value.strip():  # the value is the block indented under the key
                 value_pos, end = _indented_block(body, end, len(indent.expandtabs(4)))
                 value = body[value_pos:end]
-            found.append(Field(pos, clean_inline_markdown(key).lower(), value.strip(), value_pos, end))
+            key = clean_inline_markdown(key).lower().removesuffix(" [optional]")
+            found.append(Field(pos, key, value.strip(), value_pos, end))
     for table in card.tables:
         if len(table.header) == 2 or all(len(row) == 2 for row in table.rows):
             for row in table.rows:

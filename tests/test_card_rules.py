@@ -1,0 +1,278 @@
+"""Card families and the rules that read them, on short cards written for these tests (never copies of real cards).
+
+Each case states one rule: a family's marker, or a decision between candidates (a general library against this
+model's recipe, training data against an evaluation set, a paper the card asks to cite against a dataset's).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.card import parse_card
+from pipeline.extract.facts import extract
+from pipeline.extract.families import CardFamily
+from pipeline.extract.model import ModelInput
+
+
+def facts_of(readme: str, repo_id: str = "someone/model", **inputs) -> dict:
+    return extract(ModelInput(repo_id=repo_id, readme=readme, **inputs)).facts
+
+
+def roles(facts: dict) -> dict[str, str]:
+    return {link["url"]: link["role"] for link in facts["code_links"]}
+
+
+def names(facts: dict) -> list[str]:
+    return [d["hub_id"] or d["name"] for d in facts["datasets"]]
+
+
+# ---- the card reader ------------------------------------------------------------------------------------------
+
+
+def test_reader_keeps_setext_and_html_headings_fields_tables_and_comments():
+    card = parse_card(
+        "Intro line\n\nOverview\n========\n\nText.\n\nDetails\n-------\n\n<h3>Extra notes</h3>\n\n"
+        "* dataset: somecorpus\n- **License:** [MIT](https://example.org/mit)\n\n"
+        "| Feature | Description |\n| --- | --- |\n| **Sources** | [A corpus](https://example.org/a) |\n\n"
+        "<!-- written by a generator -->\n```bash\npython train.py --epochs 3\n```\n"
+    )
+    assert [(h.level, h.path) for h in card.headings] == [
+        (1, "Overview"), (2, "Overview > Details"), (3, "Overview > Details > Extra notes")]
+    fields = {f.key: f.value for f in card.fields}
+    assert fields["dataset"] == "somecorpus"
+    assert fields["license"] == "[MIT](https://example.org/mit)"
+    assert fields["sources"] == "[A corpus](https://example.org/a)"
+    assert card.tables[0].header == ["Feature", "Description"]
+    assert [text for _, text in card.comments] == ["written by a generator"]
+    assert "generator" not in card.body  # comments are blanked in the body, kept apart
+    assert [(block.info, block.text.strip()) for block in card.code_blocks] == [("bash", "python train.py --epochs 3")]
+    assert card.line_of(card.fields[0].pos) == 13
+
+
+# ---- families ---------------------------------------------------------------------------------------------------
+
+TRAINER = (
+    "---\nlicense: apache-2.0\ntags:\n- generated_from_trainer\n---\n\n<!-- This model card has been generated "
+    "automatically according to the information the Trainer had access to. You should probably proofread and "
+    "complete it, then remove this comment. -->\n\n# tiny-sentiment\n\nThis model is a fine-tuned version of "
+    "[tiny-base-cased](https://huggingface.co/tiny-base-cased) on the glue dataset.\nIt achieves the following "
+    "results on the evaluation set:\n- Loss: 0.4\n\n## Training procedure\n\n### Framework versions\n\n"
+    "- Transformers 4.30.0\n"
+)
+SB3 = (
+    "# **PPO** Agent playing **CartPole-v1**\nThis is a trained model of a **PPO** agent playing **CartPole-v1**\n"
+    "using the [stable-baselines3 library](https://github.com/DLR-RM/stable-baselines3).\n"
+)
+RL_ZOO = (
+    "# **DQN** Agent playing **Pong**\nThis is a trained model of a **DQN** agent playing **Pong**\nusing the "
+    "[stable-baselines3 library](https://github.com/DLR-RM/stable-baselines3)\nand the "
+    "[RL Zoo](https://github.com/DLR-RM/rl-baselines3-zoo).\n\n## Training (with the RL Zoo)\n```\n"
+    "python train.py --algo dqn --env Pong -f logs/\n```\n"
+)
+CLEANRL = (
+    "# (CleanRL) **DQN** Agent Playing **Pong**\n\nThis is a trained model of a DQN agent playing Pong.\n"
+    "The model was trained by using [CleanRL](https://github.com/vwxyzjn/cleanrl) and the most up-to-date training "
+    "code can be found [here](https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/dqn.py).\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("readme", "inputs", "family"),
+    [
+        (TRAINER, {}, CardFamily.TRAINER),
+        ("---\ntags:\n- generated_from_keras_callback\n---\n# k\n", {}, CardFamily.TRAINER),
+        ("# Model Trained Using AutoTrain\n\n- Problem type: Binary Classification\n", {}, CardFamily.AUTOTRAIN),
+        (SB3, {}, CardFamily.SB3),
+        (RL_ZOO, {}, CardFamily.RL_ZOO),
+        (CLEANRL, {}, CardFamily.CLEANRL),
+        ("A(n) **APPO** model trained on the **doom** environment.\n\nThis model was trained using Sample-Factory "
+         "2.0: https://github.com/alex-petrenko/sample-factory.\n", {}, CardFamily.SAMPLE_FACTORY),
+        ("# **ppo** Agent playing **Walker**\nThis is a trained model of a **ppo** agent playing **Walker** using the "
+         "[Unity ML-Agents Library](https://github.com/Unity-Technologies/ml-agents).\n", {}, CardFamily.ML_AGENTS),
+        ("# **Q-Learning** Agent playing **Taxi-v3**\nThis is a trained model of a **Q-Learning** agent playing "
+         "**Taxi-v3** .\n", {"tags": ["reinforcement-learning"]}, CardFamily.DEEP_RL_COURSE),
+        ("### Teapot Dreambooth model trained by someone with [the training Space](https://huggingface.co/spaces/"
+         "someone/dreambooth-training)\n", {}, CardFamily.DREAMBOOTH),
+        ("# LoRA text2image fine-tuning - someone/lora\nThese are LoRA adaption weights for a base.\n", {},
+         CardFamily.DIFFUSERS_TRAINING),
+        ("---\ntags:\n- translation\n---\n### opus-mt-xx-yy\n\n* source languages: xx\n* dataset: opus\n", {},
+         CardFamily.OPUS_MT),
+        ("# a-minilm\n\nThis is a [sentence-transformers](https://www.SBERT.net) model: It maps sentences to a "
+         "384 dimensional dense vector space.\n", {}, CardFamily.SENTENCE_TRANSFORMERS),
+        ("# A separation model\n", {"library_name": "speechbrain"}, CardFamily.SPEECHBRAIN),
+        ("## ESPnet2 ASR model\n\nThis model was trained by someone using an1 recipe in "
+         "[espnet](https://github.com/espnet/espnet/).\n", {}, CardFamily.ESPNET),
+        ("# Model card for a-vit\n", {"library_name": "timm"}, CardFamily.TIMM),
+        ("# pics\n\nAutogenerated by HuggingPics\n", {}, CardFamily.HUGGINGPICS),
+        ("# Model Card for Model ID\n\n<!-- Provide a quick summary of what the model is/does. -->\n", {},
+         CardFamily.HUB_TEMPLATE),
+        ("# My own model\n\nI wrote this card by hand.\n", {}, CardFamily.OTHER),
+    ],
+)
+def test_families_are_recognised_by_their_generators_markers(readme, inputs, family):
+    extraction = extract(ModelInput(repo_id="someone/model", readme=readme, **inputs))
+    assert extraction.facts["card_family"] == family.value
+    rows = [row for row in extraction.evidence if row["dimension"] == "card_family"]
+    assert len(rows) == (0 if family is CardFamily.OTHER else 1)
+
+
+# ---- code links -------------------------------------------------------------------------------------------------
+
+
+def test_a_general_library_is_not_this_models_training_code():
+    facts = facts_of(SB3)
+    assert roles(facts) == {"https://github.com/DLR-RM/stable-baselines3": "other"}
+    assert facts["training_code"] is False
+
+
+def test_a_training_command_of_this_model_makes_the_rl_zoo_its_training_code():
+    assert roles(facts_of(RL_ZOO)) == {"https://github.com/DLR-RM/stable-baselines3": "other",
+                                       "https://github.com/DLR-RM/rl-baselines3-zoo": "training"}
+
+
+def test_the_exact_script_is_training_code_the_library_is_not():
+    assert roles(facts_of(CLEANRL)) == {"https://github.com/vwxyzjn/cleanrl": "other",
+                                        "https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/dqn.py": "training"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("This model was trained by someone using the an4 recipe in [espnet](https://github.com/espnet/espnet/).",
+         "training"),
+        ("We trained it with [our notebook](https://github.com/someone/notebooks/blob/main/train.ipynb).", "training"),
+        ("The training script will be released soon at [our repo](https://github.com/someone/tiny).", "other"),
+        ("It was first released in [this repository](https://github.com/someone/tiny).", "other"),
+        ("To learn to train agents, follow the [course](https://github.com/someone/rl-course).", "other"),
+        ("You can fine-tune it further with [the examples](https://github.com/someone/examples).", "other"),
+        ("Built with the [Foo toolkit](https://github.com/other-org/foo), a general framework.", "other"),
+    ],
+)
+def test_code_link_roles(sentence, role):
+    facts = facts_of(f"# m\n\n{sentence}\n")
+    assert list(roles(facts).values()) == [role]
+
+
+def test_a_github_repository_named_as_training_data_is_a_dataset_not_code():
+    facts = facts_of("# m\n\nThis model was fine-tuned on the [Tiny Reviews dataset](https://github.com/someone/"
+                     "tiny-reviews).\n")
+    assert facts["code_links"] == []
+    assert names(facts) == ["Tiny Reviews dataset"]
+
+
+def test_a_file_of_the_training_repository_is_part_of_the_recipe():
+    facts = facts_of("# m\n\nThis model was trained using [our codebase](https://github.com/someone/trainer).\n\n"
+                     "| setting | value |\n| --- | --- |\n| layers | [12](https://github.com/someone/trainer/blob/main/"
+                     "model.py#L10) |\n")
+    assert set(roles(facts).values()) == {"training"}
+
+
+# ---- base model -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "base"),
+    [
+        ("This model is a fine-tuned version of [tiny-base-cased](https://huggingface.co/tiny-base-cased) on the "
+         "glue dataset.", "tiny-base-cased"),
+        ("A [Small Encoder](https://huggingface.co/someorg/small-encoder) fine-tuned on product reviews.",
+         "someorg/small-encoder"),
+        ("- **Finetuned from model [optional]:** someorg/small-encoder", "someorg/small-encoder"),
+        ("### training params\n```json\n{\"pretrained_model_name_or_path\": \"someorg/pixel-gen-1\", "
+         "\"max_train_steps\": 100}\n```", "someorg/pixel-gen-1"),
+        ("This model is based on Tiny-GPT2-Large finetuned on chat logs.", "Tiny-GPT2-Large"),
+        ("This is a Pixel Gen 1.5 model fine-tuned on the teapot concept.", "Pixel Gen 1.5"),
+        ("The model is based on the tiny-t5-small architecture.", None),
+        ("This card is based on the [Big Model card](https://huggingface.co/someorg/big-model).", None),
+        ("It is based on the `tiny-t5-small` model. It has its own SentencePiece vocabulary model.", None),
+        ("model = AutoModel.from_pretrained(pretrained_model_name_or_path=\"someone/model\")", None),
+    ],
+)
+def test_base_model_candidates(body, base):
+    facts = facts_of(f"# m\n\n{body}\n")
+    assert (facts["base_models"][0] if facts["base_models"] else None) == base
+
+
+def test_declared_base_model_wins_over_prose():
+    facts = facts_of("---\nbase_model: someorg/declared\n---\n# m\n\nBased on [x](https://huggingface.co/other/x).\n")
+    assert facts["base_models"] == ["someorg/declared"]
+
+
+# ---- datasets ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("readme", "expected"),
+    [
+        (TRAINER, ["glue"]),
+        ("# m\n\nThis model is a fine-tuned version of [b](https://huggingface.co/b) on the None dataset.\n", []),
+        ("# m\n\nThis model is a fine-tuned version of [b](https://huggingface.co/b) on an unknown dataset.\n", []),
+        ("---\ndatasets:\n- wmt16\n---\n# m\n\nThis model is a fine-tuned version of [b](https://huggingface.co/b) "
+         "on the wmt16 ro-en dataset.\n", ["wmt16"]),
+        ("### opus-mt-xx-yy\n\n* dataset: opus\n* model: transformer-align\n", ["opus"]),
+        ("# m\n\n## Training data\n\n- [Northern News Archive 2001-2010](https://example.org/archive)\n"
+         "- [Forum Sentences Corpus](https://example.org/forum)\n", ["Northern News Archive 2001-2010",
+                                                                    "Forum Sentences Corpus"]),
+        ("# m\n\nYou can build your own, for instance from [a big corpus](https://huggingface.co/datasets/o/big).\n",
+         []),
+        ("# m\n\n## Evaluation\n\nWe evaluated on [a test set](https://huggingface.co/datasets/o/test).\n", []),
+        ("# m\n\nWe fine-tuned a speech base checkpoint pre-trained on LibriSpeech with our own recordings.\n", []),
+        ("---\ndatasets:\n- custom\n---\n# m\n", []),
+        ("---\ndatasets:\n- alpha beta gamma\n---\n# m\n", ["alpha", "beta", "gamma"]),
+        ("# m\n\nThis model was fine-tuned on Scripture, JW300 + [Radio News](https://example.org/radio).\n",
+         ["Radio News", "Scripture", "JW300"]),
+    ],
+)
+def test_dataset_candidates(readme, expected):
+    assert sorted(names(facts_of(readme))) == sorted(expected)
+
+
+# ---- papers -----------------------------------------------------------------------------------------------------
+
+BIBTEX_OWN = ("## Citation\n\nPlease cite the following paper when using this model.\n\n```bibtex\n"
+              "@inproceedings{someone2022tiny,\n  title = {Tiny Taggers for a Corpus of Notes},\n"
+              "  url = {https://aclanthology.org/2022.example-1.1}\n}\n```\n")
+BIBTEX_DATASET = ("## Citation\n\nTo cite the instruction dataset used for this model:\n\n```\n@article{other2023data,\n"
+                  "  title={Chat Data},\n  journal={arXiv preprint arXiv:2301.00001}\n}\n```\n")
+BIBTEX_TOOLKIT = ("# Citing ToolKit\n\nPlease, cite SpeechBrain if you use it.\n\n```bibtex\n@misc{speechbrain,\n"
+                  "  title={A toolkit},\n  eprint={2106.00001},\n  archivePrefix={arXiv}\n}\n```\n")
+
+
+@pytest.mark.parametrize(
+    ("body", "papers", "inputs"),
+    [
+        (BIBTEX_OWN, ["https://aclanthology.org/2022.example-1.1"], {}),
+        (BIBTEX_DATASET, [], {}),
+        (BIBTEX_TOOLKIT, [], {}),
+        ("## Citation\n\nTo cite this model, use\n```bibtex\n@software{m,\n  doi = {10.5281/zenodo.1},\n"
+         "  url = {https://doi.org/10.5281/zenodo.1}\n}\n```\n", [], {}),
+        ("Tiny was introduced in the paper [Tiny Models](https://arxiv.org/abs/2201.00001).", ["arxiv:2201.00001"], {}),
+        ("Tiny was introduced in the paper [Tiny Models](https://arxiv.org/abs/2201.00001).", [],
+         {"tags": ["base_model:someorg/tiny"]}),
+        ("* Publications: [Open translation](https://aclanthology.org/2020.example-1.61/) (Please, cite if you use "
+         "this model.)", ["https://aclanthology.org/2020.example-1.61"], {}),
+        ("Paper coming soon. See [a related paper](https://arxiv.org/abs/2201.00002).", [], {}),
+        ("The architecture follows [this paper](https://arxiv.org/abs/2201.00003).", [], {}),
+    ],
+)
+def test_paper_candidates(body, papers, inputs):
+    assert facts_of(f"# m\n\n{body}\n", **inputs)["papers"] == papers
+
+
+# ---- checkpoints ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("We currently provide three checkpoints, `gen-v1-1.ckpt`, `gen-v1-2.ckpt` and `gen-v1-3.ckpt`, trained "
+         "for 100k, 200k and 300k steps.", "mentioned"),
+        ("We currently provide the following checkpoints:\n- `base.ckpt`: 100k steps\n- `depth.ckpt`: a depth "
+         "model", "none"),
+        ("Checkpoints are available in PyTorch formats.", "none"),
+        ("The training logs and checkpoints are available [here](https://example.org/logs).", "mentioned"),
+        ("| Epoch | Step | Loss |\n|---|---|---|\n| 1 | 500 | 0.3 |", "none"),
+    ],
+)
+def test_checkpoint_statements(body, status):
+    assert facts_of(f"# m\n\n{body}\n")["checkpoints"] == status
