@@ -49,9 +49,10 @@ _NOT_DATA_HOSTS = frozenset({"arxiv.org", "aclanthology.org", "openreview.net", 
                              "doi.org", "wandb.ai", "twitter.com", "youtube.com", "medium.com"})
 _DATASET_FIELDS = frozenset({"dataset", "datasets", "training data", "training dataset", "training datasets",
                              "data", "train data", "pretraining data", "fine-tuning data", "finetuning data"})
-# "fine-tuned version of [x](...) on the glue dataset": the Trainer's sentence, and the same in prose.
+# "fine-tuned version of [x](...) on the glue dataset": the Trainer's sentence, and the same in prose; "we used the
+# X dataset ... for pretraining".
 _ON_THE_X_DATASET = re.compile(
-    r"\b(?:trained|tuned|fine-?tuned|finetuned|version\s+of\s+\S+)\s+(?:[^.\n]{0,80}?\s)?on\s+the\s+"
+    r"\b(?:(?:trained|tuned|fine-?tuned|finetuned|version\s+of\s+\S+)\s+(?:[^.\n]{0,80}?\s)?on|we\s+used)\s+the\s+"
     r"(?P<name>`?[\w][\w./+-]*(?:\s[\w][\w./+-]*){0,3}?`?)\s+dataset\b",
     re.IGNORECASE)
 # "fine-tuned on Bible, JW300, [Menyo-20k](...) and [CC-Aligned](...)": plain names listed before links.
@@ -382,8 +383,10 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
         return _hub_dataset(card, hit)
     if not hit.link_text or not _name_like(hit.link_text):
         return []
-    if hit.host in _NOT_DATA_HOSTS and not _DATA_WORDS_IN_NAME.search(hit.link_text):
-        return []  # a paper or a notebook, unless its link text names a dataset (a dataset's paper)
+    sentence_start, _ = card.sentence_bounds(hit.text_start, hit.end)
+    if hit.host in _NOT_DATA_HOSTS and not _DATA_WORDS_IN_NAME.search(hit.link_text) and not (
+            _DATA_WORDS_IN_NAME.search(card.body[sentence_start : hit.text_start])):
+        return []  # a paper or a notebook, unless it is listed as a dataset (a dataset's paper)
     if hit.host == "github.com" and hit.path.strip("/").split("/")[1:2] and (
             hit.path.strip("/").split("/")[1].lower() in GENERAL_LIBRARIES):
         return []  # "trained on [spacy](https://github.com/explosion/spaCy)": the library, not data
@@ -396,7 +399,6 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
     window = card.lower[max(0, hit.text_start - CONTEXT_CHARS) : hit.text_start]
     if "trained" not in window and "tuned" not in window:
         return []
-    sentence_start, _ = card.sentence_bounds(hit.text_start, hit.end)
     before = card.lower[sentence_start : hit.text_start]
     if ("trained" in before or "tuned" in before) and DATA_OBJECT.search(plain_text(before)):
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None

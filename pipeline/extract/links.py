@@ -118,7 +118,7 @@ _PROMISED = re.compile(
 )
 # "trained on [X]" / "finetuned on a mixture of [X]": the link is the data, not the code.
 DATA_OBJECT = re.compile(
-    r"\b(?:pre-?)?(?:trained|tuned|fine-?tuned|finetuned)\s+on\b(?!(?:[^.]|\.\d)*\b(?:using|with|via|by)\b)"
+    r"\b(?:pre-?)?(?:trained|tuned|fine-?tuned|finetuned)(?:\s+\w+ly)?\s+on\b(?!(?:[^.]|\.\d)*\b(?:using|with|via|by)\b)"
     r"(?:[^.]|\.\d)*$",
     re.IGNORECASE,
 )
