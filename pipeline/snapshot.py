@@ -21,6 +21,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from pipeline.extract.base_model import declared_base_models
+from pipeline.extract.datasets import declared_datasets
 from pipeline.extract.facts import extract
 from pipeline.extract.licenses import is_open_license, least_open, normalise_license_id
 from pipeline.extract.model import ModelInput
@@ -148,14 +150,14 @@ def crawl_listing(
 
 
 def named_base_models(card_data: str | None, tags: list[str] | None) -> list[str]:
-    """Base model ids a repo names: front matter `base_model` and the Hub's `base_model:[relation:]id` tags."""
+    """Base model ids a repo declares, read by the extractor's own rule (front matter, else `base_model:` tags)."""
+    bases, _, _ = declared_base_models(_card_data_dict(card_data), [t for t in tags or [] if isinstance(t, str)])
+    return list(dict.fromkeys(n for n in bases if HUB_REPO_ID.match(n)))
+
+
+def _card_data_dict(card_data: str | None) -> dict[str, Any]:
     data = json.loads(card_data) if card_data else {}
-    value = data.get("base_model") if isinstance(data, dict) else None
-    names = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-    for tag in tags or []:
-        if isinstance(tag, str) and tag.startswith("base_model:"):
-            names.append(tag.split(":")[-1])
-    return list(dict.fromkeys(n.strip() for n in names if HUB_REPO_ID.match(n.strip())))
+    return data if isinstance(data, dict) else {}
 
 
 @dataclass
@@ -339,15 +341,9 @@ DATASET_COLUMNS = ("hub_id", "status", "license_declared", "license_id", "open",
 
 
 def named_datasets(card_data: str | None, tags: list[str] | None) -> list[str]:
-    """Hub dataset ids a model names: its front matter's `datasets` and its `dataset:` tags."""
-    names: list[str] = []
-    data = json.loads(card_data) if card_data else {}
-    value = data.get("datasets") if isinstance(data, dict) else None
-    for item in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
-        if isinstance(item, str):
-            names.append(item.strip())
-    names += [t.split(":", 1)[1].strip() for t in tags or [] if isinstance(t, str) and t.startswith("dataset:")]
-    return list(dict.fromkeys(n for n in names if HUB_DATASET_ID.match(n)))
+    """Hub dataset ids a model declares, read by the extractor's own rule (front matter `datasets`, `dataset:` tags)."""
+    declared = declared_datasets(_card_data_dict(card_data), [t for t in tags or [] if isinstance(t, str)])
+    return list(dict.fromkeys(name.strip() for name, _ in declared if HUB_DATASET_ID.match(name.strip())))
 
 
 def dataset_license(license_declared: str | None) -> str | None:

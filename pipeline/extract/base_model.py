@@ -117,34 +117,44 @@ def hub_model_id(hit: UrlHit) -> str | None:
     return segments[0]
 
 
-def extract_base_model(
-    metadata: dict[str, Any], tags: list[str], card: Card, repo_id: str
-) -> tuple[list[str], str | None, list[dict], list[str]]:
-    """(base_models, base_model_relation, evidence, problems)."""
-    problems: list[str] = []
+def declared_base_models(metadata: dict[str, Any], tags: list[str], problems: list[str] | None = None
+                         ) -> tuple[list[str], str | None, str | None]:
+    """(bases, relation, source) that the front matter's `base_model`, else the Hub's `base_model:[relation:]id`
+    tags, declare; source is None when neither does. The crawl reads these too (pipeline.snapshot), to fetch
+    base models outside its scope."""
     declared = metadata.get("base_model")
     values = declared if isinstance(declared, list) else [declared]
     bases = [b.strip() for b in values if isinstance(b, str) and b.strip()]
-    if declared is not None and not bases and declared != []:
+    if declared is not None and not bases and declared != [] and problems is not None:
         problems.append(f"base_model_invalid_type: {type(declared).__name__}")
     relation = metadata.get("base_model_relation")
     relation = relation if isinstance(relation, str) and relation in RELATIONS else None
     if bases:
-        snippet = f"base_model: {bases}" + (f" base_model_relation: {relation}" if relation else "")
-        return bases, relation, [evidence_row("base_model", "card_metadata", "base_model", snippet)], problems
-
+        return bases, relation, "card_metadata"
     tag_bases: list[str] = []
     for tag in tags:
-        if not tag.startswith("base_model:"):
+        if not isinstance(tag, str) or not tag.startswith("base_model:"):
             continue
         parts = tag.split(":")
         if len(parts) == 3 and parts[1] in RELATIONS:
             relation = relation or parts[1]
         tag_bases.append(parts[-1])
     tag_bases = list(dict.fromkeys(b for b in tag_bases if b))
-    if tag_bases:
+    return (tag_bases, relation, "tags") if tag_bases else ([], relation, None)
+
+
+def extract_base_model(
+    metadata: dict[str, Any], tags: list[str], card: Card, repo_id: str
+) -> tuple[list[str], str | None, list[dict], list[str]]:
+    """(base_models, base_model_relation, evidence, problems)."""
+    problems: list[str] = []
+    bases, relation, source = declared_base_models(metadata, tags, problems)
+    if source == "card_metadata":
+        snippet = f"base_model: {bases}" + (f" base_model_relation: {relation}" if relation else "")
+        return bases, relation, [evidence_row("base_model", source, "base_model", snippet)], problems
+    if source == "tags":
         snippet = " ".join(tag for tag in tags if tag.startswith("base_model:"))
-        return tag_bases, relation, [evidence_row("base_model", "tags", "tags", snippet)], problems
+        return bases, relation, [evidence_row("base_model", source, "tags", snippet)], problems
 
     own = {repo_id.lower(), repo_id.lower().rsplit("/", 1)[-1]}
     candidates = [c for c in _card_candidates(card) if c.name.lower() not in own and c.name.lower().rsplit("/", 1)[-1]

@@ -151,13 +151,12 @@ def extract_datasets(
     """(datasets, data_disclosure, evidence rows, problems)."""
     problems: list[str] = []
     found = _DatasetList()
-    for name in _metadata_datasets(metadata.get("datasets"), problems):
-        found.add(name, name if HUB_ID.match(name) else None, "card_metadata",
-                  evidence_row("datasets", "card_metadata", "datasets", f"datasets: {name}"))
-    for tag in tags:
-        if tag.startswith("dataset:"):
-            name = tag.split(":", 1)[1]
-            found.add(name, name, "tags", evidence_row("datasets", "tags", "tags", tag))
+    for name, source in declared_datasets(metadata, tags, problems):
+        if source == "card_metadata":
+            found.add(name, name if HUB_ID.match(name) else None, source,
+                      evidence_row("datasets", source, "datasets", f"datasets: {name}"))
+        else:
+            found.add(name, name, source, evidence_row("datasets", source, "tags", f"dataset:{name}"))
     data_headings = _data_headings(card)
     spans = data_context_spans(card, data_headings)
     for pos, name, hub_id in sorted(_readme_datasets(card, spans, data_headings), key=lambda item: item[0]):
@@ -252,7 +251,16 @@ def _corpus_of(name: str) -> tuple | None:
     return next((corpus for corpus in _CORPORA if corpus[1] in lowered and corpus[2].search(name)), None)
 
 
-def _metadata_datasets(value: Any, problems: list[str]) -> list[str]:
+def declared_datasets(metadata: dict[str, Any], tags: list[str], problems: list[str] | None = None
+                      ) -> list[tuple[str, str]]:
+    """(name, source) of the datasets the front matter's `datasets` and the Hub's `dataset:` tags declare, in that
+    order. The crawl reads these too (pipeline.snapshot.named_datasets), to look the Hub datasets up."""
+    declared = [(name, "card_metadata") for name in _metadata_datasets(metadata.get("datasets"), problems)]
+    declared += [(tag.split(":", 1)[1], "tags") for tag in tags if isinstance(tag, str) and tag.startswith("dataset:")]
+    return declared
+
+
+def _metadata_datasets(value: Any, problems: list[str] | None) -> list[str]:
     if value is None:
         return []
     values = value if isinstance(value, list) else [value]
@@ -264,7 +272,7 @@ def _metadata_datasets(value: Any, problems: list[str]) -> list[str]:
                 names += words  # `dcep europarl jrc-acquis`: Hub ids hold no spaces, so these are three
             elif item.strip().lower() not in PLACEHOLDER_NAMES:
                 names.append(item.strip()[:200])
-        elif item is not None:
+        elif item is not None and problems is not None:
             problems.append(f"datasets_invalid_type: {type(item).__name__}")
     return names
 
