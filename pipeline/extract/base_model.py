@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.extract.card import Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
+from pipeline.vocabulary import BaseRelation
 
-RELATIONS = {"adapter", "merge", "quantized", "finetune"}
+RELATIONS = frozenset(BaseRelation)
 _NOT_MODEL_PAGES = {"datasets", "spaces", "docs", "blog", "papers", "models", "collections", "organizations",
                     "settings", "join", "login", "pricing", "tasks", "learn", "api", "new", "chat", "posts",
                     "enterprise", "hub", "welcome", "search", "nlp", "transformers", "course", "huggingface"}

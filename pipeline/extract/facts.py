@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
+from pipeline.extract.base_model import extract_base_model
 from pipeline.extract.card import Card, evidence_row, parse_card
 from pipeline.extract.checkpoints import extract_checkpoints
 from pipeline.extract.datasets import extract_datasets
-from pipeline.extract.families import CardFamily, identify_family
+from pipeline.extract.families import identify_family
 from pipeline.extract.licenses import extract_license, is_open_license, normalise_license_id
 from pipeline.extract.links import extract_code_links
 from pipeline.extract.model import Extraction, ModelInput
-from pipeline.extract.base_model import extract_base_model
 from pipeline.extract.papers import extract_papers
+from pipeline.vocabulary import CardFamily, CodeRole, Gated
 
 EXTRACTOR_VERSION = "0.1.0"
 MAX_SECTIONS = 200
 MAX_PROBLEMS = 50
 MAX_PROBLEM_CHARS = 300
-GATED_VALUES = {"no", "auto", "manual"}
 
 _NO_LICENSE = {
     "license_declared": None, "license_id": None, "license_name": None, "license_link": None,
@@ -93,7 +93,7 @@ def extract(m: ModelInput) -> Extraction:
     facts: dict[str, Any] = {
         **license_facts,
         "code_links": [link.as_fact() for link in links],
-        "training_code": any(link.role == "training" for link in links),
+        "training_code": any(link.role == CodeRole.TRAINING for link in links),
         "datasets": datasets,
         "data_disclosure": disclosure,
         **checkpoint_facts,
@@ -161,7 +161,7 @@ def _gated(value: Any) -> str:
     if value is True:
         return "auto"
     text = str(value).lower()
-    return text if text in GATED_VALUES else "unknown"
+    return text if text in (Gated.NO, Gated.AUTO, Gated.MANUAL) else Gated.UNKNOWN.value
 
 
 def _card_summary(card: Card, sections: list[str]) -> str:

@@ -10,33 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from pipeline.extract.card import Card, evidence_row
-
-
-class CardFamily(StrEnum):
-    TRAINER = "trainer"  # transformers Trainer / Keras callback cards ("generated automatically according to ...")
-    AUTOTRAIN = "autotrain"
-    SB3 = "sb3"  # stable-baselines3 push_to_hub cards
-    RL_ZOO = "rl_zoo"  # SB3 cards pushed by the RL Zoo (with its training command)
-    CLEANRL = "cleanrl"
-    SAMPLE_FACTORY = "sample_factory"
-    ML_AGENTS = "ml_agents"
-    DEEP_RL_COURSE = "deep_rl_course"  # the Deep RL course's Q-Learning and Reinforce cards
-    DREAMBOOTH = "dreambooth"  # DreamBooth Colab / Space / diffusers-script cards
-    DIFFUSERS_TRAINING = "diffusers_training"  # diffusers' LoRA, text-to-image and textual-inversion script cards
-    OPUS_MT = "opus_mt"  # Helsinki-NLP OPUS-MT and Tatoeba-Challenge cards
-    SENTENCE_TRANSFORMERS = "sentence_transformers"
-    SPEECHBRAIN = "speechbrain"
-    ESPNET = "espnet"
-    NEMO = "nemo"
-    TIMM = "timm"
-    SPACY = "spacy"
-    HUGGINGPICS = "huggingpics"
-    HUB_TEMPLATE = "hub_template"  # the Hub's "Model Card for Model ID" template
-    OTHER = "other"
+from pipeline.vocabulary import CardFamily
 
 
 RL_FAMILIES = frozenset({CardFamily.SB3, CardFamily.RL_ZOO, CardFamily.CLEANRL, CardFamily.SAMPLE_FACTORY,

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
-from pipeline.extract.families import RL_FAMILIES, CardFamily
+from pipeline.extract.families import RL_FAMILIES
+from pipeline.vocabulary import CardFamily, CodeRole
 
 # Hosts whose links are code; code_repository() knows how each names a repository
 # (owner/repo; GitLab groups; sourceforge projects/name; Colab notebooks; Hub spaces/owner/name).
@@ -39,7 +40,7 @@ _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|ico)$|/badge(?:\.svg)?$", re.I
 # A script or notebook inside a Hub model repository (`.../raw/main/train.py`): the recipe itself.
 _HUB_CODE_FILE = re.compile(r"^/[^/]+/[^/]+/(?:raw|blob|resolve)/[^/]+/.+\.(?:py|ipynb|sh)$")
 
-ROLE_RANK = {"other": 0, "inference": 1, "training": 2}
+ROLE_RANK = {CodeRole.OTHER: 0, CodeRole.INFERENCE: 1, CodeRole.TRAINING: 2}
 MAX_CODE_LINKS = 500
 
 # General libraries and toolkits: code a model is built with, not the code that trained this model. Repository
@@ -136,13 +137,13 @@ class CodeLink:
     url: str
     host: str
     repo: str
-    role: str
+    role: CodeRole
     rule: str
     hit: UrlHit
     context: str
 
     def as_fact(self) -> dict[str, str]:
-        return {"url": self.url, "host": self.host, "repo": self.repo, "role": self.role}
+        return {"url": self.url, "host": self.host, "repo": self.repo, "role": self.role.value}
 
 
 def code_repository(hit: UrlHit) -> str | None:
@@ -212,7 +213,7 @@ def extract_code_links(card: Card, family: CardFamily = CardFamily.OTHER, repo_i
     ordered = sorted(links.values(), key=lambda link: link.hit.start)
     evidence = [
         evidence_row(
-            "training_code" if link.role == "training" else "code",
+            "training_code" if link.role == CodeRole.TRAINING else "code",
             "readme",
             card.location(link.hit.start),
             f"[{link.role}: {link.rule}] {link.context}",
@@ -239,7 +240,7 @@ class _CardContext:
         self.data_field_spans = [(f.value_pos, f.end) for f in self.card.fields if f.key in _DATA_FIELD_KEYS]
 
 
-def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[str | None, str, str]:
+def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole | None, str, str]:
     """(role or None for a data link, the rule that decided, the sentence) for one occurrence of a link."""
     card = context.card
     sentence_start, sentence_end = card.sentence_bounds(hit.text_start, hit.end)
@@ -259,48 +260,48 @@ def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[str | None
     if hit.host in ("github.com", "gitlab.com") and _is_data_link(context, hit, before):
         return None, "training data", sentence
     if _PROMISED.search(text):
-        return "other", "promised, not released", sentence
+        return CodeRole.OTHER, "promised, not released", sentence
     if _TRAINED_THIS.search(text) and (script or not library or _recipe_uses(context, repo_name, hit.link_text)):
-        return "training", "the code that trained this model", sentence
+        return CodeRole.TRAINING, "the code that trained this model", sentence
     if _RECIPE.search(text):
-        return "training", "this model's recipe in a toolkit", sentence
+        return CodeRole.TRAINING, "this model's recipe in a toolkit", sentence
     if context.family in RL_FAMILIES or library:
         if _recipe_uses(context, repo_name, hit.link_text) and not script:
-            return "training", "training command of this model", sentence
+            return CodeRole.TRAINING, "training command of this model", sentence
         if context.family == CardFamily.CLEANRL and script and hit.url.endswith(".py"):
-            return "training", "the exact training script", sentence
-        return "other", "general library" if library else "RL template library link", sentence
+            return CodeRole.TRAINING, "the exact training script", sentence
+        return CodeRole.OTHER, "general library" if library else "RL template library link", sentence
     if _COURSE.search(hit.link_text) or (_COURSE.search(text) and not _TRAINED_WITH.search(text)):
-        return "other", "course, tutorial or documentation", sentence
+        return CodeRole.OTHER, "course, tutorial or documentation", sentence
     # A statement that the model was trained with the code holds even in a "fine-tune further" section.
     if _TRAINED_WITH.search(text) and not DATA_OBJECT.search(before) and not _FURTHER_TUNING.search(text):
-        return "training", "trained with this code", sentence
+        return CodeRole.TRAINING, "trained with this code", sentence
     further = _FURTHER_TUNING.search(text) or _FURTHER_TUNING.search(heading)
     evaluation = _EVALUATION_CUES.search(text) or _EVALUATION_CUES.search(file_name)
     named_training = _TRAINING_WORDS.search(hit.link_text) or _TRAINING_WORDS.search(file_name)
     if named_training and not evaluation and not further:
-        return "training", "named as training code", sentence
+        return CodeRole.TRAINING, "named as training code", sentence
     if _OFFICIAL_REPO.search(text) or _OFFICIAL_REPO.search(hit.link_text):
-        return "other", "the model's own repository, for details", sentence
+        return CodeRole.OTHER, "the model's own repository, for details", sentence
     if not further and _TRAINING_CUES.search(text):
-        return "training", "training code cue", sentence
+        return CodeRole.TRAINING, "training code cue", sentence
     if not evaluation and (_INFERENCE_CUES.search(text) or _INFERENCE_CUES.search(section)):
-        return "inference", "usage or demo", sentence
-    return "other", "no training statement", sentence
+        return CodeRole.INFERENCE, "usage or demo", sentence
+    return CodeRole.OTHER, "no training statement", sentence
 
 
 def _files_of_training_repositories(links) -> None:
     """A file inside the repository that trained the model, linked with nothing said about it (GPT-J's pinned
     `layers.py`), is part of that recipe."""
     links = list(links)
-    training = {(link.host, link.repo.lower()) for link in links if link.role == "training"}
+    training = {(link.host, link.repo.lower()) for link in links if link.role == CodeRole.TRAINING}
     for link in links:
         file_name = link.hit.path.rstrip("/").rsplit("/", 1)[-1]
         is_file = "." in file_name and link.hit.path.count("/") > 2
         evaluation = _EVALUATION_CUES.search(file_name) or _EVALUATION_CUES.search(plain_text(link.context))
         if link.rule == "no training statement" and is_file and not evaluation and (
                 link.host, link.repo.lower()) in training:
-            link.role, link.rule = "training", "a file of the training repository"
+            link.role, link.rule = CodeRole.TRAINING, "a file of the training repository"
 
 
 def _around(text: str, link_text: str) -> str:

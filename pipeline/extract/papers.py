@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
-from pipeline.extract.families import CardFamily
 from pipeline.extract.memo import memoised_when_short
+from pipeline.vocabulary import CardFamily
 
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
 _ARXIV_URL_PATH = re.compile(r"^/(?:abs|pdf|html)/" + _ARXIV_ID, re.IGNORECASE)

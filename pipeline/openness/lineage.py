@@ -19,9 +19,10 @@ from typing import Any
 import polars as pl
 
 from pipeline.openness.rubric import training_data_judgment
+from pipeline.vocabulary import LineageStatus
 
 MAX_DEPTH = 16
-LINEAGE_STATUSES = ("own", "resolved", "missing_base", "cycle", "too_deep")
+LINEAGE_STATUSES = tuple(status.value for status in LineageStatus)
 # What a base model discloses that a derivative's own card does not (its pre-training data, code, checkpoints...).
 INHERITED_DIMENSIONS = ("training_data", "data_composition", "training_code", "checkpoints", "paper", "license")
 GRADE_ORDER = {"closed": 0, "partial": 1, "open": 2}  # `unknown` is not on the scale
