@@ -183,6 +183,13 @@ def test_a_file_of_the_training_repository_is_part_of_the_recipe():
         ("This model is based on Tiny-GPT2-Large finetuned on chat logs.", "Tiny-GPT2-Large"),
         ("This is a Pixel Gen 1.5 model fine-tuned on the teapot concept.", "Pixel Gen 1.5"),
         ("The model is based on the tiny-t5-small architecture.", None),
+        ("Tagger was built on top of [T5x](https://github.com/someorg/t5x-lib) and comes in two sizes.", "T5x"),
+        ("This `pixel-2` model is resumed from [pixel-2-base](https://huggingface.co/someorg/pixel-2-base) and "
+         "trained for 150k more steps.", "someorg/pixel-2-base"),
+        ("- `gen-v1-2.ckpt`: Resumed from `gen-v1-1.ckpt`. 100k steps.", None),
+        ("The notes are a corpus based on [Treebank-9](https://example.org/treebank-9).", None),
+        ("An [adapter](https://example.org/adapters) for the `tiny-base` model that was trained on a QA set.",
+         "tiny-base"),
         ("This card is based on the [Big Model card](https://huggingface.co/someorg/big-model).", None),
         ("It is based on the `tiny-t5-small` model. It has its own SentencePiece vocabulary model.", None),
         ("model = AutoModel.from_pretrained(pretrained_model_name_or_path=\"someone/model\")", None),

@@ -35,8 +35,9 @@ _CUES = [
          r"\b(?:fine-?tuned|finetuned|fine-?tune|trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
          r"(?:\s+(?:the\s+)?model)?"),
         ("finetune", ("based", "built"), r"\bbased\s+on|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
-        ("finetune", ("initiali", "derived", "distilled", "start", "continu"),
+        ("finetune", ("initiali", "derived", "distilled", "start", "continu", "resumed"),
          r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
+         r"|\b(?:model|checkpoint)[`*]*\s+(?:is|was)\s+resumed\s+from"
          r"|\bstart(?:ed|ing)\s+from|\bwarm-?started\s+from|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
         ("finetune", ("tuning", "tuned", "tune"),
          r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
@@ -44,7 +45,7 @@ _CUES = [
          r"\bthe\s+base\s+model\s+(?:is|was)|\bbase\s+model\s*:|\bwith\s+the(?=\s+\S+\s+base\s+model)"),
         ("finetune", ("pretrained", "pre-trained"), r"\b(?:we\s+)?used?\s+the\s+pre-?trained|^\W*the\s+pre-?trained"),
         ("quantized", ("quantized",), r"\bquantized\s+(?:version\s+)?(?:of|from)"),
-        ("adapter", ("adapter", "lora"), r"\b(?:adapter|lora)\s+(?:weights\s+)?(?:for|of|on)"),
+        ("adapter", ("adapter", "lora"), r"\b(?:adapter|lora)(?:\]\([^)\s]*\))?\s+(?:weights\s+)?(?:for|of|on)"),
         ("merge", ("merge",), r"\bmerge\s+of"),
     ]
 ]
@@ -93,6 +94,7 @@ _ARCHITECTURE_CUES = frozenset({"based on", "built on"})
 _NOT_BASE_CONTEXT = re.compile(r"\b(?:model\s+card|compared?\s+(?:to|with)|outperform\w*|unlike|similar\s+to)\b",
                                re.IGNORECASE)
 _PROSE_WINDOW = 90
+_DATA_BEFORE = re.compile(r"\b(?:corpus|corpora|data(?:set)?s?|treebanks?)\b", re.IGNORECASE)
 SCORES = {"card_metadata": 5, "tags": 4, "field": 3, "training configuration": 3, "linked prose": 2, "named prose": 1}
 
 
@@ -186,7 +188,10 @@ def _card_candidates(card: Card) -> list[BaseCandidate]:
     body = card.body
     for hit in card.urls:
         model_id = hub_model_id(hit)
-        if not model_id or card.in_code(hit.start):
+        if card.in_code(hit.start):
+            continue
+        if not model_id:
+            found += _named_link(card, hit)
             continue
         start, end = card.sentence_bounds(hit.text_start, hit.end)
         sentence = body[start:end]
@@ -207,6 +212,20 @@ def _card_candidates(card: Card) -> list[BaseCandidate]:
         found = [c for c in found if not any(cue in c.context.lower() for cue in _ARCHITECTURE_CUES)
                  or _FINE_TUNED_WORD.search(c.context)]
     return found
+
+
+def _named_link(card: Card, hit: UrlHit) -> list[BaseCandidate]:
+    """A base named by the text of a link that is not a Hub model page: "built on top of [T5](github...)"."""
+    name = hit.link_text.strip("` ")
+    if not name or not _ID_SHAPED.search(name) or len(name.split()) > 3 or hit.host in ("huggingface.co", "hf.co"):
+        return []
+    start, _ = card.sentence_bounds(hit.text_start, hit.end)
+    before = plain_text(card.body[max(start, hit.text_start - _PROSE_WINDOW) : hit.text_start])
+    relation = _relation_before(before)
+    if not relation or _NOT_BASE_CONTEXT.search(before) or _DATA_BEFORE.search(before):
+        return []
+    return [BaseCandidate(name, relation, "named prose", hit.start, "named by a link's text",
+                          card.sentence_around(hit.text_start, hit.end))]
 
 
 def _relation_before(before: str) -> str | None:
