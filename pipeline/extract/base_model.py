@@ -237,9 +237,6 @@ def _relation_before(before: str) -> str | None:
 def _named_candidates(card: Card) -> list[BaseCandidate]:
     """Bases named without a link: "fine-tuned version of bert-base-uncased on", "based on GPT2-Medium"."""
     found: list[BaseCandidate] = []
-    lower = card.lower
-    if not any(word in lower for word in ("tun", "based on", "initiali", "from", "base model")):
-        return found
     text = card.body
     for relation, keywords, pattern in _CUES:
         for cue_match in card.keyword_matches(pattern, keywords, reach=40):
