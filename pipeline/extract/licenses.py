@@ -4,6 +4,10 @@ Sources, in order of authority: the card's `license` metadata (with `license_nam
 `other`), the Hub's `license:` tags, the LICENSE file, and license statements in the README body.
 Families and flags come from license_reference.csv, the project's own table (one row per Hub license id,
 including removed ids, plus a few `license_name` values common with `license: other`).
+
+SPDX expressions (`Apache-2.0 OR MIT`, `GPL-2.0-only WITH Classpath-exception-2.0`) are parsed with the
+`license-expression` package and graded to one Hub id: under `OR` the licensee may choose, so the most open
+choice applies; under `AND` all apply, so the least open; `WITH` an exception keeps its base license.
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ import csv
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from license_expression import OR, ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, get_spdx_licensing
 
 from pipeline.extract.card import Card, evidence_row
 from pipeline.extract.memo import memoised_when_short
@@ -57,6 +64,21 @@ def load_reference(path: Path = REFERENCE_PATH) -> dict[str, LicenseInfo]:
 
 REFERENCE = load_reference()
 NO_LICENSE = LicenseInfo("", None, "none", None, None, None, None, "no license declared")
+
+
+def _hub_ids_by_spdx_id() -> dict[str, str]:
+    """Lower-cased SPDX id -> Hub id for the table's licenses. A Hub id does not say `-only` or `-or-later`:
+    both map to it. Of two ids for one license (`openmdw-1.0`, `open-mdw`), the table's first wins."""
+    hub_ids: dict[str, str] = {}
+    for info in REFERENCE.values():
+        if info.spdx_id:
+            hub_ids.setdefault(info.spdx_id.lower(), info.license_id)
+            if info.spdx_id.endswith("-only"):
+                hub_ids.setdefault(info.spdx_id.lower().removesuffix("-only") + "-or-later", info.license_id)
+    return hub_ids
+
+
+HUB_ID_BY_SPDX_ID = _hub_ids_by_spdx_id()
 
 # Spellings seen in `license:` values and `license_name`, keyed as _key() writes them.
 ALIASES = {
@@ -187,7 +209,7 @@ _GENERIC_PREFIXES = {
     "openrail": ("openrail", "bigscience-openrail", "creativeml-openrail", "bigcode-openrail", "bigscience-bloom"),
 }
 _SAME_LICENSE = {"open-mdw": "openmdw-1.0"}
-# From most to least open: a list of licenses is graded by its least open member.
+# From most to least open: a list of licenses is graded by its least open member, a choice by its most open.
 FAMILY_ORDER = [
     "public-domain", "permissive", "weak-copyleft", "copyleft", "creative-commons", "data-license",
     "rail", "community", "other", "unknown", "creative-commons-nc", "research-only",
@@ -227,17 +249,56 @@ def _key(value: str) -> str:
 
 
 def _normalise(value: str) -> str | None:
-    """A Hub license id (or a reference-table name) for a declared value: `MIT`, `Apache 2.0`, `cc-by-sa-4.0`."""
+    """A Hub license id (or a reference-table name) for a declared value: `MIT`, `Apache 2.0`, `cc-by-sa-4.0`,
+    `Apache-2.0 OR MIT`."""
+    return _table_id(value) or _expression_id(value) or _first_name(value)
+
+
+normalise_license_id = memoised_when_short(_normalise, maxsize=MEMO_ENTRIES, max_chars=MEMO_MAX_CHARS)
+
+
+def _table_id(value: str) -> str | None:
     key = _key(value)
-    if key in REFERENCE:
-        return key
-    if key in ALIASES:
-        return ALIASES[key]
+    return key if key in REFERENCE else ALIASES.get(key)
+
+
+def _first_name(value: str) -> str | None:
     found = _license_names(value)
     return found[0][0] if found else None
 
 
-normalise_license_id = memoised_when_short(_normalise, maxsize=MEMO_ENTRIES, max_chars=MEMO_MAX_CHARS)
+MAX_EXPRESSION_CHARS = 300  # a longer value is prose, not an SPDX expression
+
+
+@cache
+def _spdx_licensing() -> Any:
+    return get_spdx_licensing()  # loads the package's license list: some 20 ms, once, when first needed
+
+
+def _expression_id(value: str) -> str | None:
+    """The Hub id an SPDX expression grades to; None when the value does not parse, or names a license that
+    neither SPDX nor the table knows."""
+    if len(value) > MAX_EXPRESSION_CHARS:
+        return None
+    try:
+        expression = _spdx_licensing().parse(value)
+    except ExpressionError:
+        return None
+    return _graded(expression) if expression is not None else None
+
+
+def _graded(expression: Any) -> str | None:
+    """OR: the licensee may choose, so the most open choice; AND: all apply, so the least open; WITH: the base
+    license (an exception only grants more)."""
+    if isinstance(expression, LicenseWithExceptionSymbol):
+        return _graded(expression.license_symbol)
+    if isinstance(expression, LicenseSymbol):  # an SPDX id, or a name such as `llama2` or `Apache 2.0`
+        key = expression.key
+        return HUB_ID_BY_SPDX_ID.get(key.lower()) or _table_id(key) or _first_name(key)
+    ids = [_graded(part) for part in expression.args]
+    if None in ids:
+        return None
+    return most_open(ids) if isinstance(expression, OR) else least_open(ids)
 
 
 def _find_license_names(text: str) -> tuple[tuple[str, int], ...]:
@@ -355,7 +416,16 @@ def compatible(a: str, b: str) -> bool:
 
 def least_open(license_ids: list[str]) -> str:
     """The id whose family is least open (the first one on ties)."""
-    return max(license_ids, key=lambda license_id: FAMILY_ORDER.index(REFERENCE[license_id].family))
+    return max(license_ids, key=_openness_rank)
+
+
+def most_open(license_ids: list[str]) -> str:
+    """The id whose family is most open (the first one on ties)."""
+    return min(license_ids, key=_openness_rank)
+
+
+def _openness_rank(license_id: str) -> int:
+    return FAMILY_ORDER.index(REFERENCE[license_id].family)
 
 
 def extract_license(
