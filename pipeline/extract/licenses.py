@@ -23,6 +23,7 @@ from typing import Any
 from license_expression import OR, ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, get_spdx_licensing
 
 from pipeline.extract.card import Card, evidence_row
+from pipeline.extract.license_similarity import ReferenceTexts
 from pipeline.extract.memo import memoised_when_short
 
 REFERENCE_PATH = Path(__file__).with_name("license_reference.csv")
@@ -158,8 +159,9 @@ _CREATIVE_COMMONS = re.compile(
     re.IGNORECASE,
 )
 
-# Phrases from the opening of full license texts (matched on whitespace-collapsed text).
-_TEXT_PATTERNS = [
+# Titles that open license texts, and tell-tale phrases of licenses without one (matched on whitespace-collapsed
+# text).
+_TITLE_PATTERNS = [
     (license_id, re.compile(pattern, re.IGNORECASE))
     for license_id, pattern in [
         ("agpl-3.0", r"GNU AFFERO GENERAL PUBLIC LICENSE,? Version 3"),
@@ -185,6 +187,11 @@ _TEXT_PATTERNS = [
         ("openrail", r"Open ?RAIL|Responsible AI License"),
         ("cc0-1.0", r"CC0 1\.0 Universal"),
         ("openmdw-1.0", r"Open Model, Data (?:&|and) Weights"),
+    ]
+]
+_PHRASE_PATTERNS = [
+    (license_id, re.compile(pattern, re.IGNORECASE))
+    for license_id, pattern in [
         ("mit", r"Permission is hereby granted, free of charge, to any person obtaining a copy"),
         ("bsd-3-clause", r"Redistribution and use in source and binary forms.{0,1500}?Neither the name"),
         ("bsd-2-clause", r"Redistribution and use in source and binary forms"),
@@ -197,7 +204,13 @@ _CC_LEGALCODE = re.compile(
     r" (?:International|Generic|Unported)",
     re.IGNORECASE,
 )
-LICENSE_TEXT_HEAD = 6000  # license titles and tell-tale phrases sit at the top
+# Lines above a license's title: copyright lines, and headings that name no license.
+_NOT_A_TITLE = re.compile(
+    r"\W*(?:copyright\b|\(c\)|©|all rights reserved|(?:the\s+)?licen[cs]e(?:\s+agreement)?\W*$"
+    r"|creative commons legal code\W*$)",
+    re.IGNORECASE,
+)
+LICENSE_TEXT_HEAD = 2000  # a title starts on the first line; the BSD phrase runs up to 1500 characters on
 
 _DATA_LINE = re.compile(r"\b(?:data(?:sets?)?|corpus|corpora)\b", re.IGNORECASE)
 _MODEL_LINE = re.compile(r"\b(?:model|weights|checkpoints?)\b", re.IGNORECASE)
@@ -335,19 +348,52 @@ def _creative_commons_id(modifiers: str, version: str | None) -> str:
     return license_id if license_id in REFERENCE else "cc"
 
 
+@cache
+def _reference_texts() -> ReferenceTexts:
+    """The SPDX texts of the table's licenses, indexed once per process, when the first LICENSE text is read."""
+    return ReferenceTexts.from_spdx_package(list(dict.fromkeys(i.spdx_id for i in REFERENCE.values() if i.spdx_id)))
+
+
 def identify_license_text(text: str) -> tuple[str, str] | None:
-    """(license id, matched phrase) for the text of a LICENSE file, or None when it is not recognised."""
-    head = " ".join(text[:LICENSE_TEXT_HEAD].split())
+    """(license id, how it was identified) for the text of a LICENSE file, or None when it is not recognised.
+
+    First a full or partial SPDX license text (license_similarity.py); then a title or tell-tale phrase that starts
+    on the text's first line, the earliest if several do (Llama, Gemma and RAIL licenses are not in SPDX); then a
+    license named on that line. Only the first line can be a title: a community license that cites the Apache
+    License further down is not the Apache License.
+    """
+    match = _reference_texts().best_match(text)
+    if match and match.rule:
+        return HUB_ID_BY_SPDX_ID[match.spdx_id.lower()], match.describe()
+    best = f"; best SPDX similarity {match.similarity:.2f} ({match.spdx_id})" if match and match.shared else ""
+    head, title_end = _license_head(text)
+    found = []  # (start, license id, rule)
     legalcode = _CC_LEGALCODE.search(head)
-    if legalcode:
+    if legalcode and legalcode.start() < title_end:
         noncommercial, variant, version = legalcode.groups()
-        return _creative_commons_id(f"{noncommercial} {variant}", version), legalcode.group()
-    for license_id, pattern in _TEXT_PATTERNS:
-        match = pattern.search(head)
-        if match:
-            return license_id, match.group()[:120]
-    names = _license_names(head[:300])
-    return (names[0][0], head[:120]) if names else None
+        found.append((legalcode.start(), _creative_commons_id(f"{noncommercial} {variant}", version),
+                      f'title "{legalcode.group()}"'))
+    for rule, patterns in (("title", _TITLE_PATTERNS), ("phrase", _PHRASE_PATTERNS)):
+        for license_id, pattern in patterns:
+            hit = pattern.search(head)
+            if hit and hit.start() < title_end:
+                found.append((hit.start(), license_id, f'{rule} "{hit.group()[:80]}"'))
+    if found:
+        _, license_id, rule = min(found, key=lambda item: item[0])
+        return license_id, rule + best
+    names = _license_names(head[:title_end])
+    return (names[0][0], f'name "{head[:title_end][:80]}"' + best) if names else None
+
+
+def _license_head(text: str) -> tuple[str, int]:
+    """The whitespace-collapsed start of a license text from its first line that can be a title (copyright lines
+    and a bare "License" heading skipped), and the length of that line."""
+    start = 0
+    for line in text[:LICENSE_TEXT_HEAD].splitlines(keepends=True):
+        if line.strip() and not _NOT_A_TITLE.match(line):
+            return " ".join(text[start : start + LICENSE_TEXT_HEAD].split()), len(" ".join(line.split()))
+        start += len(line)
+    return "", 0
 
 
 def readme_license_statements(card: Card) -> list[tuple[str, int, str]]:
