@@ -1,8 +1,9 @@
-"""Licenses on texts written for these tests: SPDX expressions, and LICENSE texts identified by similarity to the
-SPDX reference texts (mixed, edited and truncated ones among them)."""
+"""Licenses on texts written for these tests: SPDX expressions, LICENSE texts identified by similarity to the SPDX
+reference texts (mixed, edited and truncated ones among them), and README statements split per component."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -12,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.facts import extract
-from pipeline.extract.licenses import HUB_ID_BY_SPDX_ID, REFERENCE, identify_license_text, normalise_license_id
+from pipeline.extract.licenses import (
+    HUB_ID_BY_SPDX_ID,
+    LICENSE_COMPONENTS,
+    REFERENCE,
+    identify_license_text,
+    normalise_license_id,
+)
 from pipeline.extract.model import ModelInput
 
 REPO = Path(__file__).resolve().parents[1]
@@ -181,3 +188,93 @@ def test_license_texts_are_indexed_only_when_one_is_read():
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["0", "1"]
+
+
+# --- README statements per component ---------------------------------------------------------------------------
+
+
+def facts_of(readme: str) -> dict:
+    return extract(ModelInput(repo_id="org/model", readme=readme)).facts
+
+
+def components(facts: dict) -> list[tuple[str, str, str]]:
+    return [(c["component"], c["license_id"], c["source"]) for c in facts["license_components"]]
+
+
+def test_prose_that_licenses_code_and_weights_apart_contradicts_the_front_matter():
+    facts = facts_of("---\nlicense: apache-2.0\n---\n# Model\n\n## License\n\n"
+                     "The code is released under MIT and the model weights under CC BY-NC 4.0.\n")
+    assert components(facts) == [("unspecified", "apache-2.0", "card_metadata"), ("code", "mit", "readme"),
+                                 ("weights", "cc-by-nc-4.0", "readme")]
+    # the model's license is the weights' license; the front matter says otherwise: a conflict
+    assert (facts["license_id"], facts["license_source"], facts["license_conflict"]) == ("cc-by-nc-4.0", "readme", True)
+    assert json.loads(facts["license_declared"]) == (
+        "The code is released under MIT and the model weights under CC BY-NC 4.0.")
+    assert facts["license_family"] == "creative-commons-nc"
+
+
+def test_a_license_list_whose_parts_the_body_names():
+    facts = facts_of("---\nlicense: [cc-by-nc-4.0, apache-2.0]\n---\n# Model\n\n"
+                     "License: Apache 2.0 for the model weights, CC BY-NC 4.0 for the training data.\n")
+    # the weights' license, not the least open of the list (which a list without a split still gets)
+    assert (facts["license_id"], facts["license_source"], facts["license_conflict"]) == (
+        "apache-2.0", "card_metadata", False)
+    assert components(facts)[2:] == [("weights", "apache-2.0", "readme"), ("data", "cc-by-nc-4.0", "readme")]
+    assert facts_of("---\nlicense: [cc-by-nc-4.0, apache-2.0]\n---\n# Model\n")["license_id"] == "cc-by-nc-4.0"
+
+
+def test_a_split_that_agrees_with_the_front_matter_is_no_conflict():
+    facts = facts_of("---\nlicense: [apache-2.0, cc-by-nc-4.0]\n---\n# M\n\n## License\n\n"
+                     "code: Apache-2.0; weights: CC-BY-NC-4.0\n")
+    assert (facts["license_id"], facts["license_conflict"]) == ("cc-by-nc-4.0", False)
+    # the code's own license does not license the weights: no conflict with the model's license
+    facts = facts_of("---\nlicense: cc-by-nc-4.0\n---\n# M\n\nThe training code is licensed under the MIT license.\n")
+    assert (facts["license_id"], facts["license_conflict"]) == ("cc-by-nc-4.0", False)
+    assert components(facts)[1:] == [("code", "mit", "readme")]
+
+
+def test_a_component_table():
+    facts = facts_of("---\nlicense: apache-2.0\n---\n# Model\n\nWhat is released, and under which terms:\n\n"
+                     "| Part | License |\n|---|---|\n| Code | Apache 2.0 |\n| Model weights | CC BY-NC 4.0 |\n"
+                     "| Training data | ODC-BY |\n\nMore below.\n")
+    assert components(facts) == [("unspecified", "apache-2.0", "card_metadata"), ("code", "apache-2.0", "readme"),
+                                 ("weights", "cc-by-nc-4.0", "readme"), ("data", "odc-by", "readme")]
+    assert (facts["license_id"], facts["license_conflict"]) == ("cc-by-nc-4.0", True)
+
+
+def test_a_table_of_dataset_licenses_says_nothing_about_the_model():
+    facts = facts_of("---\nlicense: apache-2.0\n---\n# Model\n\n| Dataset | License |\n|---|---|\n"
+                     "| Harbour news | CC BY-SA 3.0 |\n| Lighthouse logs | ODC-BY |\n")
+    assert components(facts) == [("unspecified", "apache-2.0", "card_metadata")]
+    assert facts["license_conflict"] is False
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("The code and weights are released under the MIT license.", [("code", "mit"), ("weights", "mit")]),
+        ("The code is under the MIT and BSD-3-Clause licenses, the weights under the OpenRAIL license.",
+         [("code", "mit"), ("code", "bsd-3-clause"), ("weights", "openrail")]),
+        ("This repository holds code and checkpoints. License: MIT", [("code", "mit"), ("weights", "mit")]),
+        ("The dataset is licensed under CC BY 4.0.", [("data", "cc-by-4.0")]),
+        ("This model is licensed under Apache-2.0.", [("unspecified", "apache-2.0")]),
+    ],
+)
+def test_components_of_a_license_line(line, expected):
+    facts = facts_of(f"# Model\n\n{line}\n")
+    assert [(c["component"], c["license_id"]) for c in facts["license_components"]] == expected
+
+
+def test_a_readme_that_contradicts_itself_about_the_weights():
+    facts = facts_of("# Model\n\nThis model is licensed under Apache 2.0.\n\n"
+                     "Note: the model weights are licensed under CC BY-NC 4.0.\n")
+    assert (facts["license_id"], facts["license_source"], facts["license_conflict"]) == ("cc-by-nc-4.0", "readme", True)
+
+
+def test_the_suite_checks_the_components_this_module_defines():
+    suite = json.loads((REPO / "expectations/model_facts.json").read_text())
+    kwargs = [e["kwargs"] for e in suite["expectations"] if e["kwargs"].get("column") == "license_components"]
+    regexes = {re.match(r'"(\w+)":', k["regex"]).group(1): k["regex"] for k in kwargs if "regex" in k}
+    allowed = {field: re.search(r"\(\?:([^)]*)\)", regex).group(1).split("|") for field, regex in regexes.items()}
+    (sources,) = [e["kwargs"]["value_set"] for e in suite["expectations"] if e["kwargs"].get("column") == "license_source"]
+    assert allowed == {"component": list(LICENSE_COMPONENTS), "source": [s for s in sources if s != "none"]}
