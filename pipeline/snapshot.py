@@ -33,7 +33,7 @@ from pipeline.openness.lineage import inherit_grades, resolve_lineage
 from pipeline.openness.rubric import grade
 from pipeline.paths import read_sql
 from pipeline.store.files import Store
-from pipeline.store.tables import date_column, frame
+from pipeline.store.tables import add_new_columns, date_column, frame
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -570,6 +570,7 @@ def build_openness(store: Store, date: str) -> dict:
 
 def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(read_sql("schema.sql"))
+    add_new_columns(conn)  # a database made before a column was added to schema.sql
     conn.execute(read_sql("views.sql"))
 
 

@@ -107,6 +107,7 @@ CREATE TABLE IF NOT EXISTS model_facts (
     license_use_restrictions BOOLEAN,
     license_source           VARCHAR NOT NULL,  -- card_metadata | tags | license_file | readme | none
     license_conflict         BOOLEAN NOT NULL,
+    license_components       STRUCT(component VARCHAR, license_id VARCHAR, source VARCHAR)[],  -- what each source licenses: code | weights | data | unspecified
     code_links               STRUCT(url VARCHAR, host VARCHAR, repo VARCHAR, role VARCHAR)[],
     training_code            BOOLEAN NOT NULL,
     datasets                 STRUCT(name VARCHAR, hub_id VARCHAR, source VARCHAR, license VARCHAR, open BOOLEAN)[],

@@ -201,6 +201,21 @@ def test_a_home_released_before_work_existed_keeps_its_dates(published, tmp_path
     assert (home / "work" / "observatory.duckdb").is_file()
 
 
+
+def test_a_database_made_before_a_column_was_added_gets_it(published, tmp_path):
+    home = copy_home(published, tmp_path / "home")
+    with duckdb.connect(str(home / "work" / "observatory.duckdb")) as conn:  # as an older schema.sql made it
+        conn.execute("ALTER TABLE model_facts DROP COLUMN license_components")
+    outcome = run_snapshot(DATES[1], home=home, hub=NO_HUB, selection="published_snapshot")
+    assert outcome.published, outcome
+    with duckdb.connect(str(home / "observatory.duckdb"), read_only=True) as conn:
+        rows = conn.execute("SELECT snapshot_date::VARCHAR, count(*), count(license_components) FROM model_facts "
+                            "GROUP BY ALL ORDER BY 1").fetchall()
+    (first, first_rows, first_filled), (second, second_rows, second_filled) = rows
+    assert (first, first_filled) == (DATES[0], 0)  # published before the column existed
+    assert (second, second_filled) == (DATES[1], second_rows) and second_rows > 0
+
+
 # ---- export -------------------------------------------------------------------------------------------------
 
 

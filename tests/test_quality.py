@@ -58,3 +58,15 @@ def test_only_the_columns_a_suite_reads_are_converted():
     # nested list columns (code_links, datasets) never reach pandas: an empty day validates quickly and cleanly
     result = validate(pl.DataFrame(schema=frame("model_facts", []).schema), "model_facts", {"models_raw_ids": []})
     assert result.success and result.evaluated > 10
+
+
+def test_a_license_component_outside_the_enumeration_is_caught():
+    row = {"snapshot_date": DAY, "hub_id": "a" * 24, "repo_id": "org/model", "license_family": "permissive",
+           "license_source": "readme", "license_conflict": False, "training_code": False, "data_disclosure": "none",
+           "checkpoints": "none", "checkpoint_branches": 0, "checkpoint_files": 0, "card_bytes": 0, "gated": "no",
+           "has_card": True, "extractor_version": "test",
+           "license_components": [{"component": "code", "license_id": "mit", "source": "readme"}]}
+    bad = {**row, "hub_id": "b" * 24, "license_components": [{"component": "model", "license_id": "mit", "source": "readme"}]}
+    result = validate(frame("model_facts", [row, bad]), "model_facts", {"models_raw_ids": ["a" * 24, "b" * 24]})
+    assert [(f["column"], f["unexpected_count"]) for f in result.failed] == [("license_components", 1)]
+    assert result.failed[0]["sample"] == ['[{"component":"model","license_id":"mit","source":"readme"}]']

@@ -28,7 +28,7 @@ _NO_LICENSE = {
     "license_declared": None, "license_id": None, "license_name": None, "license_link": None,
     "license_spdx": None, "license_family": "none", "license_osi_approved": None,
     "license_commercial_use": None, "license_use_restrictions": None, "license_source": "none",
-    "license_conflict": False,
+    "license_conflict": False, "license_components": [],
 }
 _NO_CHECKPOINTS = {"checkpoint_branches": 0, "checkpoint_pattern": None, "checkpoint_files": 0,
                    "checkpoint_mentioned": False, "checkpoints": "none"}

@@ -4,6 +4,13 @@ Sources, in order of authority: the card's `license` metadata (with `license_nam
 `other`), the Hub's `license:` tags, the LICENSE file, and license statements in the README body.
 Families and flags come from license_reference.csv, the project's own table (one row per Hub license id,
 including removed ids, plus a few `license_name` values common with `license: other`).
+
+SPDX expressions (`Apache-2.0 OR MIT`, `GPL-2.0-only WITH Classpath-exception-2.0`) are parsed with the
+`license-expression` package and graded to one Hub id: under `OR` the licensee may choose, so the most open
+choice applies; under `AND` all apply, so the least open; `WITH` an exception keeps its base license.
+
+README statements are read per component (code, weights, data): `license_id` is the license of the weights
+when the README says which license they carry; code and data licenses are recorded in `license_components`.
 """
 
 from __future__ import annotations
@@ -12,10 +19,14 @@ import csv
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from license_expression import OR, ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, get_spdx_licensing
+
 from pipeline.extract.card import Card, evidence_row
+from pipeline.extract.license_similarity import ReferenceTexts
 from pipeline.extract.memo import memoised_when_short
 
 REFERENCE_PATH = Path(__file__).with_name("license_reference.csv")
@@ -57,6 +68,21 @@ def load_reference(path: Path = REFERENCE_PATH) -> dict[str, LicenseInfo]:
 
 REFERENCE = load_reference()
 NO_LICENSE = LicenseInfo("", None, "none", None, None, None, None, "no license declared")
+
+
+def _hub_ids_by_spdx_id() -> dict[str, str]:
+    """Lower-cased SPDX id -> Hub id for the table's licenses. A Hub id does not say `-only` or `-or-later`:
+    both map to it. Of two ids for one license (`openmdw-1.0`, `open-mdw`), the table's first wins."""
+    hub_ids: dict[str, str] = {}
+    for info in REFERENCE.values():
+        if info.spdx_id:
+            hub_ids.setdefault(info.spdx_id.lower(), info.license_id)
+            if info.spdx_id.endswith("-only"):
+                hub_ids.setdefault(info.spdx_id.lower().removesuffix("-only") + "-or-later", info.license_id)
+    return hub_ids
+
+
+HUB_ID_BY_SPDX_ID = _hub_ids_by_spdx_id()
 
 # Spellings seen in `license:` values and `license_name`, keyed as _key() writes them.
 ALIASES = {
@@ -136,8 +162,9 @@ _CREATIVE_COMMONS = re.compile(
     re.IGNORECASE,
 )
 
-# Phrases from the opening of full license texts (matched on whitespace-collapsed text).
-_TEXT_PATTERNS = [
+# Titles that open license texts, and tell-tale phrases of licenses without one (matched on whitespace-collapsed
+# text).
+_TITLE_PATTERNS = [
     (license_id, re.compile(pattern, re.IGNORECASE))
     for license_id, pattern in [
         ("agpl-3.0", r"GNU AFFERO GENERAL PUBLIC LICENSE,? Version 3"),
@@ -163,6 +190,11 @@ _TEXT_PATTERNS = [
         ("openrail", r"Open ?RAIL|Responsible AI License"),
         ("cc0-1.0", r"CC0 1\.0 Universal"),
         ("openmdw-1.0", r"Open Model, Data (?:&|and) Weights"),
+    ]
+]
+_PHRASE_PATTERNS = [
+    (license_id, re.compile(pattern, re.IGNORECASE))
+    for license_id, pattern in [
         ("mit", r"Permission is hereby granted, free of charge, to any person obtaining a copy"),
         ("bsd-3-clause", r"Redistribution and use in source and binary forms.{0,1500}?Neither the name"),
         ("bsd-2-clause", r"Redistribution and use in source and binary forms"),
@@ -175,10 +207,29 @@ _CC_LEGALCODE = re.compile(
     r" (?:International|Generic|Unported)",
     re.IGNORECASE,
 )
-LICENSE_TEXT_HEAD = 6000  # license titles and tell-tale phrases sit at the top
+# Lines above a license's title: copyright lines, and headings that name no license.
+_NOT_A_TITLE = re.compile(
+    r"\W*(?:copyright\b|\(c\)|©|all rights reserved|(?:the\s+)?licen[cs]e(?:\s+agreement)?\W*$"
+    r"|creative commons legal code\W*$)",
+    re.IGNORECASE,
+)
+LICENSE_TEXT_HEAD = 2000  # a title starts on the first line; the BSD phrase runs up to 1500 characters on
 
-_DATA_LINE = re.compile(r"\b(?:data(?:sets?)?|corpus|corpora)\b", re.IGNORECASE)
-_MODEL_LINE = re.compile(r"\b(?:model|weights|checkpoints?)\b", re.IGNORECASE)
+# The words that name the part of a model a README statement licenses, one group per component; "model" alone
+# is the whole model: unspecified. (Tried in this order: "model weights" and "model code" before "model".) A
+# single "checkpoint" is left out: it is mostly the base model's ("as initial checkpoint we used X, CC BY 4.0").
+_COMPONENT_WORDS = re.compile(
+    r"\b(?:(?P<code>(?:(?:source|training|inference|model)\s+)?code(?:base)?|scripts?)"
+    r"|(?P<weights>(?:model\s+)?(?:weights?|checkpoints|parameters))"
+    r"|(?P<data>(?:training\s+)?data(?:sets?)?|corp(?:us|ora))"
+    r"|(?P<unspecified>models?))\b",
+    re.IGNORECASE,
+)
+LICENSE_COMPONENTS = tuple(_COMPONENT_WORDS.groupindex)  # code, weights, data, unspecified
+MODEL_COMPONENTS = ("weights", "unspecified")  # statements that license the model itself
+# Where a README line's statements may end (see _find_statement_components).
+_STATEMENT_END = re.compile(r";|<br\s*/?>|[.!?](?=\s|$)", re.IGNORECASE)
+_STATEMENT_JOIN = re.compile(r",|\b(?:and|while|whereas|but)\b", re.IGNORECASE)
 MAX_README_STATEMENTS = 5
 
 # Generic Hub ids (families) that agree with any specific member.
@@ -187,7 +238,7 @@ _GENERIC_PREFIXES = {
     "openrail": ("openrail", "bigscience-openrail", "creativeml-openrail", "bigcode-openrail", "bigscience-bloom"),
 }
 _SAME_LICENSE = {"open-mdw": "openmdw-1.0"}
-# From most to least open: a list of licenses is graded by its least open member.
+# From most to least open: a list of licenses is graded by its least open member, a choice by its most open.
 FAMILY_ORDER = [
     "public-domain", "permissive", "weak-copyleft", "copyleft", "creative-commons", "data-license",
     "rail", "community", "other", "unknown", "creative-commons-nc", "research-only",
@@ -227,36 +278,70 @@ def _key(value: str) -> str:
 
 
 def _normalise(value: str) -> str | None:
-    """A Hub license id (or a reference-table name) for a declared value: `MIT`, `Apache 2.0`, `cc-by-sa-4.0`."""
-    key = _key(value)
-    if key in REFERENCE:
-        return key
-    if key in ALIASES:
-        return ALIASES[key]
-    found = _license_names(value)
-    return found[0][0] if found else None
+    """A Hub license id (or a reference-table name) for a declared value: `MIT`, `Apache 2.0`, `cc-by-sa-4.0`,
+    `Apache-2.0 OR MIT`."""
+    return _table_id(value) or _expression_id(value) or _first_name(value)
 
 
 normalise_license_id = memoised_when_short(_normalise, maxsize=MEMO_ENTRIES, max_chars=MEMO_MAX_CHARS)
 
 
+def _table_id(value: str) -> str | None:
+    key = _key(value)
+    return key if key in REFERENCE else ALIASES.get(key)
+
+
+def _first_name(value: str) -> str | None:
+    found = _license_names(value)
+    return found[0][0] if found else None
+
+
+MAX_EXPRESSION_CHARS = 300  # a longer value is prose, not an SPDX expression
+
+
+@cache
+def _spdx_licensing() -> Any:
+    return get_spdx_licensing()  # loads the package's license list: some 20 ms, once, when first needed
+
+
+def _expression_id(value: str) -> str | None:
+    """The Hub id an SPDX expression grades to; None when the value does not parse, or names a license that
+    neither SPDX nor the table knows."""
+    if len(value) > MAX_EXPRESSION_CHARS:
+        return None
+    try:
+        expression = _spdx_licensing().parse(value)
+    except ExpressionError:
+        return None
+    return _graded(expression) if expression is not None else None
+
+
+def _graded(expression: Any) -> str | None:
+    """OR: the licensee may choose, so the most open choice; AND: all apply, so the least open; WITH: the base
+    license (an exception only grants more)."""
+    if isinstance(expression, LicenseWithExceptionSymbol):
+        return _graded(expression.license_symbol)
+    if isinstance(expression, LicenseSymbol):  # an SPDX id, or a name such as `llama2` or `Apache 2.0`
+        key = expression.key
+        return HUB_ID_BY_SPDX_ID.get(key.lower()) or _table_id(key) or _first_name(key)
+    ids = [_graded(part) for part in expression.args]
+    if None in ids:
+        return None
+    return most_open(ids) if isinstance(expression, OR) else least_open(ids)
+
+
 def _find_license_names(text: str) -> tuple[tuple[str, int], ...]:
-    """License ids named in a short text, with their offsets, in reading order; overlaps go to the most specific.
-    A tuple, which may be shared."""
+    """License ids named in a short text, with their offsets, in reading order (each time it is named); overlaps
+    go to the most specific. A tuple, which may be shared."""
     found: list[tuple[str, int, int]] = []
-    match = _CREATIVE_COMMONS.search(text)
-    if match:
+    for match in _CREATIVE_COMMONS.finditer(text):
         found.append((_creative_commons_id(match.group(1), match.group(2)), match.start(), match.end()))
     for license_id, pattern in _NAME_PATTERNS:
         for match in pattern.finditer(text):
             if not any(start < match.end() and match.start() < end for _, start, end in found):
                 found.append((license_id, match.start(), match.end()))
     found.sort(key=lambda item: item[1])
-    ids: list[tuple[str, int]] = []
-    for license_id, start, _ in found:
-        if license_id not in (seen for seen, _ in ids):
-            ids.append((license_id, start))
-    return tuple(ids)
+    return tuple((license_id, start) for license_id, start, _ in found)
 
 
 _license_names = memoised_when_short(_find_license_names, maxsize=MEMO_ENTRIES, max_chars=MEMO_MAX_CHARS)
@@ -274,46 +359,114 @@ def _creative_commons_id(modifiers: str, version: str | None) -> str:
     return license_id if license_id in REFERENCE else "cc"
 
 
+@cache
+def _reference_texts() -> ReferenceTexts:
+    """The SPDX texts of the table's licenses, indexed once per process, when the first LICENSE text is read."""
+    return ReferenceTexts.from_spdx_package(list(dict.fromkeys(i.spdx_id for i in REFERENCE.values() if i.spdx_id)))
+
+
 def identify_license_text(text: str) -> tuple[str, str] | None:
-    """(license id, matched phrase) for the text of a LICENSE file, or None when it is not recognised."""
-    head = " ".join(text[:LICENSE_TEXT_HEAD].split())
+    """(license id, how it was identified) for the text of a LICENSE file, or None when it is not recognised.
+
+    First a full or partial SPDX license text (license_similarity.py); then a title or tell-tale phrase that starts
+    on the text's first line, the earliest if several do (Llama, Gemma and RAIL licenses are not in SPDX); then a
+    license named on that line. Only the first line can be a title: a community license that cites the Apache
+    License further down is not the Apache License.
+    """
+    match = _reference_texts().best_match(text)
+    if match and match.rule:
+        return HUB_ID_BY_SPDX_ID[match.spdx_id.lower()], match.describe()
+    best = f"; best SPDX similarity {match.similarity:.2f} ({match.spdx_id})" if match and match.shared else ""
+    head, title_end = _license_head(text)
+    found = []  # (start, license id, rule)
     legalcode = _CC_LEGALCODE.search(head)
-    if legalcode:
+    if legalcode and legalcode.start() < title_end:
         noncommercial, variant, version = legalcode.groups()
-        return _creative_commons_id(f"{noncommercial} {variant}", version), legalcode.group()
-    for license_id, pattern in _TEXT_PATTERNS:
-        match = pattern.search(head)
-        if match:
-            return license_id, match.group()[:120]
-    names = _license_names(head[:300])
-    return (names[0][0], head[:120]) if names else None
+        found.append((legalcode.start(), _creative_commons_id(f"{noncommercial} {variant}", version),
+                      f'title "{legalcode.group()}"'))
+    for rule, patterns in (("title", _TITLE_PATTERNS), ("phrase", _PHRASE_PATTERNS)):
+        for license_id, pattern in patterns:
+            hit = pattern.search(head)
+            if hit and hit.start() < title_end:
+                found.append((hit.start(), license_id, f'{rule} "{hit.group()[:80]}"'))
+    if found:
+        _, license_id, rule = min(found, key=lambda item: item[0])
+        return license_id, rule + best
+    names = _license_names(head[:title_end])
+    return (names[0][0], f'name "{head[:title_end][:80]}"' + best) if names else None
 
 
-def readme_license_statements(card: Card) -> list[tuple[str, int, str]]:
-    """(license id, body offset, line) for license statements in the README body, outside code blocks."""
+def _license_head(text: str) -> tuple[str, int]:
+    """The whitespace-collapsed start of a license text from its first line that can be a title (copyright lines
+    and a bare "License" heading skipped), and the length of that line."""
+    start = 0
+    for line in text[:LICENSE_TEXT_HEAD].splitlines(keepends=True):
+        if line.strip() and not _NOT_A_TITLE.match(line):
+            return " ".join(text[start : start + LICENSE_TEXT_HEAD].split()), len(" ".join(line.split()))
+        start += len(line)
+    return "", 0
+
+
+def readme_license_statements(card: Card) -> list[tuple[str, str, int, str]]:
+    """(component, license id, body offset, line) for license statements in the README body, outside code blocks:
+    lines that say "licen…", the first lines of a License section, and the rows below a table row that says
+    "licen…" when they name a component ("| Model weights | CC BY-NC 4.0 |"; not "| C4 | ODC-BY |")."""
     candidates = _lines_containing(card, "licen")
     for heading in card.headings:  # "## License" followed by a bare "Apache 2.0"
         if "licen" in heading.title.lower():
             candidates.extend(_section_lines(card, heading.pos))
-    statements: list[tuple[str, int, str]] = []
+    rows = [row for pos, line in candidates if line.lstrip().startswith("|") for row in _rows_below(card, pos)]
+    candidates.extend(row for row in rows if _COMPONENT_WORDS.search(row[1]))
+    statements: list[tuple[str, str, int, str]] = []
     for pos, line in sorted(set(candidates)):
         if card.in_code(pos):
             continue
-        for license_id in _statement_ids(line):
-            statements.append((license_id, pos, line))
+        for component, license_id in _statement_components(line):
+            statements.append((component, license_id, pos, line))
         if len(statements) >= MAX_README_STATEMENTS:
             break
     return statements
 
 
-def _find_statement_ids(line: str) -> tuple[str, ...]:
-    """The license ids a README line states; none on a line about data rather than the model."""
-    if _DATA_LINE.search(line) and not _MODEL_LINE.search(line):
+def _find_statement_components(line: str) -> tuple[tuple[str, str], ...]:
+    """(component, license id) for each license a README line states.
+
+    The line is cut into statements at `;`, `<br>`, full stops, commas and "and"/"while"/"but". A statement
+    that names no license lends its components to the next ("the code and weights | are MIT"); one that names
+    no component after a comma or "and" goes on with the one before ("code under MIT | and BSD"); a license
+    with no component at all is unspecified.
+    """
+    names = _license_names(line)
+    if not names:
         return ()
-    return tuple(license_id for license_id, _ in _license_names(line))
+    events = [(start, "license", license_id) for license_id, start in names]
+    events += [(match.start(), "component", match.lastgroup) for match in _COMPONENT_WORDS.finditer(line)]
+    events += [(match.start(), "end", "") for match in _STATEMENT_END.finditer(line)]
+    events += [(match.start(), "join", "") for match in _STATEMENT_JOIN.finditer(line)]
+    pieces: list[tuple[bool, list[str], list[str]]] = [(False, [], [])]  # (after a join, components, licenses)
+    for _, kind, value in sorted(events):
+        if kind in ("end", "join"):
+            pieces.append((kind == "join", [], []))
+        else:
+            pieces[-1][1 if kind == "component" else 2].append(value)
+    statements: list[tuple[list[str], list[str]]] = []
+    waiting: list[str] = []  # components of pieces that named no license yet
+    for joined, components, licenses in pieces:
+        components = waiting + components
+        if not licenses:
+            waiting = components
+            continue
+        waiting = []
+        if components or not joined or not statements:
+            statements.append((components or ["unspecified"], licenses))
+        else:
+            statements[-1][1].extend(licenses)
+    pairs = [(component, license_id) for components, licenses in statements
+             for license_id in licenses for component in components]
+    return tuple(dict.fromkeys(pairs))
 
 
-_statement_ids = memoised_when_short(_find_statement_ids, maxsize=MEMO_ENTRIES, max_chars=MEMO_MAX_CHARS)
+_statement_components = memoised_when_short(_find_statement_components, maxsize=MEMO_ENTRIES, max_chars=MEMO_MAX_CHARS)
 
 
 def _lines_containing(card: Card, word: str) -> list[tuple[int, str]]:
@@ -327,6 +480,21 @@ def _lines_containing(card: Card, word: str) -> list[tuple[int, str]]:
         lines[start] = card.body[start:end]
         found = card.lower.find(word, end)
     return list(lines.items())
+
+
+def _rows_below(card: Card, pos: int, max_rows: int = 8) -> list[tuple[int, str]]:
+    """(line start, line) for the table rows that follow the line at pos."""
+    rows = []
+    start = card.body.find("\n", pos) + 1
+    while start and len(rows) < max_rows:
+        end = card.body.find("\n", start)
+        end = len(card.body) if end < 0 else end
+        line = card.body[start:end]
+        if not line.lstrip().startswith("|"):
+            break
+        rows.append((start, line))
+        start = end + 1
+    return rows
 
 
 def _section_lines(card: Card, heading_pos: int, max_lines: int = 5) -> list[tuple[int, str]]:
@@ -355,7 +523,16 @@ def compatible(a: str, b: str) -> bool:
 
 def least_open(license_ids: list[str]) -> str:
     """The id whose family is least open (the first one on ties)."""
-    return max(license_ids, key=lambda license_id: FAMILY_ORDER.index(REFERENCE[license_id].family))
+    return max(license_ids, key=_openness_rank)
+
+
+def most_open(license_ids: list[str]) -> str:
+    """The id whose family is most open (the first one on ties)."""
+    return min(license_ids, key=_openness_rank)
+
+
+def _openness_rank(license_id: str) -> int:
+    return FAMILY_ORDER.index(REFERENCE[license_id].family)
 
 
 def extract_license(
@@ -396,9 +573,12 @@ def extract_license(
         evidence.append(evidence_row("license", "license_file", license_file or "LICENSE", snippet))
 
     statements = readme_license_statements(card)
-    readme_ids = list(dict.fromkeys(license_id for license_id, _, _ in statements))
-    for _, pos, line in statements:
+    for pos, line in dict.fromkeys((pos, line) for _, _, pos, line in statements):
         evidence.append(evidence_row("license", "readme", card.location(pos), line))
+    model_statements = [statement for statement in statements if statement[0] in MODEL_COMPONENTS]
+    weights_statements = [statement for statement in statements if statement[0] == "weights"]
+    readme_ids = list(dict.fromkeys(license_id for _, license_id, _, _ in model_statements))
+    weights_ids = list(dict.fromkeys(license_id for _, license_id, _, _ in weights_statements))
 
     # The most authoritative source that says anything is the primary one; the others are checked against it.
     sources = [("card_metadata", metadata_ids), ("tags", tag_ids), ("license_file", file_ids), ("readme", readme_ids)]
@@ -409,22 +589,42 @@ def extract_license(
     elif file_ids:
         source, ids, declared = "license_file", file_ids, json.dumps(file_ids[0])
     elif readme_ids:
-        source, ids, declared = "readme", readme_ids[:1], json.dumps(" ".join(statements[0][2].split())[:200])
+        source, ids = "readme", weights_ids or readme_ids[:1]
+        declared = _line_json((weights_statements or model_statements)[0])
     else:
         source, ids, declared = "none", [], None
 
-    license_id = least_open(ids) if ids else None
     name_id = normalise_license_id(license_name) if license_name else None
-    # What `other` really is: its license_name, else the LICENSE text, else the README statement.
+    primary_ids = _resolved(ids, name_id)
+    model_ids = ids  # license_id is the least open of these
+    if weights_ids and source != "readme":
+        # The README says which license the weights carry: of the declared licenses, the one it names; over a
+        # declared license it contradicts, its own (the sources then disagree: a conflict).
+        named = [i for i, resolved_id in zip(ids, primary_ids) if any(compatible(resolved_id, w) for w in weights_ids)]
+        if named:
+            model_ids = named
+        elif _disagree(primary_ids, weights_ids):
+            source, declared = "readme", _line_json(weights_statements[0])
+            primary_ids = model_ids = weights_ids
+
+    license_id = least_open(model_ids) if model_ids else None
+    # What `other` really is: its license_name, else the LICENSE text, else the README (its weights first).
     resolved = license_id
     if license_id == "other":
-        resolved = name_id or next((i[0] for i in (file_ids, readme_ids) if i), "other")
+        resolved = name_id or next((i[0] for i in (file_ids, weights_ids, readme_ids) if i), "other")
     info = REFERENCE[resolved] if resolved else NO_LICENSE
 
-    primary_ids = [(name_id or "other") if i == "other" else i for i in ids]
-    conflict = any(  # a source that names nothing cannot disagree: skip the call
-        _disagree(primary_ids, other_ids) for other_source, other_ids in sources if other_ids and other_source != source
-    )
+    others = [other_ids for other_source, other_ids in sources if other_ids and other_source != source]
+    if source == "readme" and weights_ids:  # the README's general statements must agree with its weights statement
+        others.append(readme_ids)
+    conflict = any(_disagree(primary_ids, other_ids) for other_ids in others)
+
+    components = [
+        ("unspecified", component_id, component_source)
+        for component_source, component_ids in sources[:3]  # card metadata, tags and the LICENSE file name no part
+        for component_id in _resolved(component_ids, name_id)
+    ]
+    components += [(component, component_id, "readme") for component, component_id, _, _ in statements]
     facts = {
         "license_declared": declared,
         "license_id": license_id,
@@ -437,8 +637,22 @@ def extract_license(
         "license_use_restrictions": info.use_restrictions,
         "license_source": source,
         "license_conflict": conflict,
+        "license_components": [
+            {"component": component, "license_id": component_id, "source": component_source}
+            for component, component_id, component_source in dict.fromkeys(components)
+        ],
     }
     return facts, evidence, problems
+
+
+def _resolved(license_ids: list[str], name_id: str | None) -> list[str]:
+    """The ids with `other` read as what license_name names, when it names a known license."""
+    return [(name_id or "other") if license_id == "other" else license_id for license_id in license_ids]
+
+
+def _line_json(statement: tuple[str, str, int, str]) -> str:
+    """license_declared for a README statement: its line, as JSON."""
+    return json.dumps(" ".join(statement[3].split())[:200])
 
 
 def _json(value: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, Iterable
 
@@ -24,16 +26,42 @@ def table_schema(table: str) -> pl.Schema:
     return _schemas()[table]
 
 
-@cache
-def _schemas() -> dict[str, pl.Schema]:
-    """Every table of sql/schema.sql, from one in-memory database built once per process."""
+@contextmanager
+def _declared_tables() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory database holding every table of sql/schema.sql, empty."""
     con = duckdb.connect()
     try:
         con.execute(read_sql("schema.sql"))
-        tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        return {t: pl.from_arrow(con.sql(f"SELECT * FROM {t} LIMIT 0").to_arrow_table()).schema for t in tables}
+        yield con
     finally:
         con.close()
+
+
+@cache
+def _schemas() -> dict[str, pl.Schema]:
+    """Every table of sql/schema.sql, from one in-memory database built once per process."""
+    with _declared_tables() as con:
+        tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {t: pl.from_arrow(con.sql(f"SELECT * FROM {t} LIMIT 0").to_arrow_table()).schema for t in tables}
+
+
+_COLUMNS = "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = current_database()"
+
+
+def add_new_columns(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Adds the columns that sql/schema.sql declares and the database's tables lack, and returns them as
+    `table.column`. CREATE TABLE IF NOT EXISTS keeps a table made by an older schema.sql as it was, and a date's
+    Parquet, inserted BY NAME, would not fit it; the rows already there get NULL."""
+    with _declared_tables() as declared:
+        wanted = declared.execute(_COLUMNS + " ORDER BY table_name, column_index").fetchall()
+    present = {(table, column) for table, column, _ in conn.execute(_COLUMNS).fetchall()}
+    tables = {table for table, _ in present}
+    added = []
+    for table, column, data_type in wanted:
+        if table in tables and (table, column) not in present:
+            conn.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {data_type}')
+            added.append(f"{table}.{column}")
+    return added
 
 
 def frame(table: str, rows: Iterable[dict[str, Any]] | pl.DataFrame) -> pl.DataFrame:
