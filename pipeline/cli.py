@@ -101,8 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ext = sub.add_parser("extract", help="extract facts from a folder of README files or a Parquet card dump")
     ext.add_argument("source", type=Path,
-                     help="folder of README files (org__name.md or org__name.README.md), or a Parquet card dump "
-                     "in the librarian-bots layout (a file, or a folder of shards)")
+                     help="folder of README files, subfolders included (org__name.md, org__name.README.md, "
+                     "name_README.md, org/name/README.md), or a Parquet card dump in the librarian-bots layout "
+                     "(a file, or a folder of shards)")
     ext.add_argument("--out", type=Path, required=True,
                      help="model_facts rows to write (FILE.parquet); evidence goes to FILE.evidence.parquet")
     ext.add_argument("--limit", type=_positive, help="stop after N cards")

@@ -1,8 +1,9 @@
 """Read a corpus of model cards without any Hub access, and extract every card into Parquet.
 
 Two kinds of corpus:
-- a folder of README files, one per model: `org__name.md` or `org__name.README.md` (the repo id with `/`
-  written as `__`), as in ../shared/data/hub-recorded/model_cards;
+- a folder of README files, one per model, in it or in its subfolders: `org__name.md` or
+  `org__name.README.md` (the repo id with `/` written as `__`), as in ../shared/data/hub-recorded/model_cards,
+  `name_README.md` (a repo id without its namespace), or `org/name/README.md` (see read_readme_folder);
 - a Parquet card dump in the layout of `librarian-bots/model_cards_with_metadata` (modelId, author,
   last_modified, downloads, likes, library_name, tags, pipeline_tag, createdAt, card), as one file or a folder
   of shards. It is streamed in record batches, so a multi-GB dump never sits whole in memory.
@@ -32,7 +33,7 @@ DUMP_COLUMNS = ("modelId", "author", "last_modified", "downloads", "likes", "lib
                 "pipeline_tag", "createdAt", "card")
 REQUIRED_DUMP_COLUMNS = ("modelId", "card")  # the rest are used when present
 LISTING_COLUMNS = ("tags", "pipeline_tag", "library_name")  # what extraction reads besides the card
-README_SUFFIXES = (".README.md", ".md")
+README_SUFFIXES = ("_README.md", ".README.md", ".md")
 DUMP_BATCH_ROWS = 2_000
 READ_AHEAD_CARDS = 256  # extract_corpus reads this many cards (at most READ_AHEAD_CHARS of text), then extracts them
 READ_AHEAD_CHARS = 16 * 1024 * 1024
@@ -56,7 +57,7 @@ def read_corpus(source: str | Path) -> Iterator[ModelInput]:
         shards = sorted(path.glob("*.parquet"))
         if shards:  # first: a dump's folder may hold the dataset's own README.md
             return read_card_dump(shards)
-        if any(path.glob("*.md")):
+        if any(path.rglob("*.md")):
             return read_readme_folder(path)
         raise CorpusError(f"{path} holds neither README files (*.md) nor a Parquet card dump (*.parquet)")
     if path.suffix == ".parquet":
@@ -65,19 +66,33 @@ def read_corpus(source: str | Path) -> Iterator[ModelInput]:
 
 
 def repo_id_from_file_name(name: str) -> str:
-    """`EleutherAI__pythia-70m.README.md` -> `EleutherAI/pythia-70m`; only the first `__` is the slash."""
+    """`EleutherAI__pythia-70m.README.md` -> `EleutherAI/pythia-70m`: only the first `__` is the slash. Without
+    `__`, the name without its README suffix: `SEBIS_legal_t5_README.md` -> `SEBIS_legal_t5`."""
     for suffix in README_SUFFIXES:
-        if name.endswith(suffix):
+        if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
     return name.replace("__", "/", 1)
 
 
 def read_readme_folder(folder: Path) -> Iterator[ModelInput]:
-    """One ModelInput per `*.md` file, in file-name order."""
-    for path in sorted(folder.glob("*.md")):
-        if path.is_file():
-            yield ModelInput(repo_id=repo_id_from_file_name(path.name), readme=_text_or_bytes(path.read_bytes()))
+    """One ModelInput per `*.md` file in the folder and its subfolders, in path order (sorted folder by folder).
+
+    The repo id is the file's (repo_id_from_file_name), except that a file named `README.md` is named after its
+    folder (`org/name/README.md` -> `org/name`; the corpus's own README.md, at the top, is no card). A repo id
+    that an earlier file gave already is replaced by the file's relative path (`_train/name_README.md`), so that
+    the two cards stay apart: subfolders that sort a corpus by kind may hold the same name twice.
+    """
+    seen: set[str] = set()
+    for path in sorted(folder.rglob("*.md")):
+        relative = path.relative_to(folder)
+        if not path.is_file() or relative == Path("README.md"):
+            continue
+        repo_id = relative.parent.as_posix() if relative.name == "README.md" else repo_id_from_file_name(path.name)
+        if repo_id in seen:
+            repo_id = relative.as_posix()
+        seen.add(repo_id)
+        yield ModelInput(repo_id=repo_id, readme=_text_or_bytes(path.read_bytes()))
 
 
 def read_card_dump(paths: list[Path]) -> Iterator[ModelInput]:

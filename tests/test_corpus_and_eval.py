@@ -106,6 +106,38 @@ def test_file_names_give_repo_ids():
     assert repo_id_from_file_name("EleutherAI__pythia-70m.README.md") == "EleutherAI/pythia-70m"
     assert repo_id_from_file_name("org__my__model.md") == "org/my__model"
     assert repo_id_from_file_name("gpt2.md") == "gpt2"
+    assert repo_id_from_file_name("SEBIS_legal_t5_small_summ_it_README.md") == "SEBIS_legal_t5_small_summ_it"
+    assert repo_id_from_file_name("org__name_README.md") == "org/name"
+    assert repo_id_from_file_name("_README.md") == "_README"  # never an empty repo id
+
+
+def test_extract_a_nested_folder_of_cards(tmp_path, capsys):
+    cards = tmp_path / "cards"
+    files = {
+        "README.md": "# About this folder of cards\n",  # the corpus's own description: no card
+        "_kind_a/someone_small-model_README.md": MIT_CARD,
+        "_kind_b/someone_small-model_README.md": LLAMA_CARD,  # the same name in another subfolder
+        "_kind_b/org__named.README.md": "---\nlicense: apache-2.0\n---\n# Named the old way\n",
+        "org2/model2/README.md": "---\nlicense: bsd-3-clause\n---\n# A card in its repo's folder\n",
+        "org2/model2/notes.txt": "not a card",
+        "top_level_README.md": "# No license said\n",
+    }
+    for name, text in files.items():
+        (cards / name).parent.mkdir(parents=True, exist_ok=True)
+        (cards / name).write_text(text)
+    out = tmp_path / "facts.parquet"
+
+    assert main(["extract", str(cards), "--out", str(out)]) == 0
+    assert "Extracted 5 cards" in capsys.readouterr().out
+    facts, evidence = read_outputs(out)
+    assert facts.select("repo_id", "license_id").rows() == [
+        ("someone_small-model", "mit"),
+        ("org/named", "apache-2.0"),
+        ("_kind_b/someone_small-model_README.md", "other"),
+        ("org2/model2", "bsd-3-clause"),
+        ("top_level", None),
+    ]
+    assert "_kind_b/someone_small-model_README.md" in set(evidence["repo_id"])
 
 
 # ---- extract: Parquet card dumps --------------------------------------------------------------------------------
