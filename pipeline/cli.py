@@ -28,7 +28,8 @@ def _date(value: str) -> str:
 
 def default_extract_workers() -> int:
     """The CPUs this process may run on (its affinity, as taskset or a container's cpuset set it), at most
-    MAX_EXTRACT_WORKERS: with more, the process that reads the cards and writes the rows could not keep up."""
+    MAX_EXTRACT_WORKERS: the process that reads the cards and writes the rows spends about a seventh of the
+    workers' CPU time, so it could not keep up with many more."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return min(cpus, MAX_EXTRACT_WORKERS)
 

@@ -232,7 +232,7 @@ def extract_corpus(
             for facts, evidence, problems in results:
                 facts_batch.extend(*facts)
                 evidence_batch.extend(*evidence)
-                cards += len(facts[0])
+                cards += len(facts[0])  # one facts row per card
                 with_problems += problems
                 if len(facts_batch.rows) >= WRITE_BATCH_ROWS:
                     evidence_rows += len(evidence_batch.rows)
@@ -265,7 +265,8 @@ def _runs(inputs: Iterator[ModelInput], limit: int | None) -> Iterator[list[Mode
 
     Reading one README file between two extractions costs about a tenth more than reading a run of them and
     then extracting the run: the file system calls evict the extractor's working set from the CPU caches.
-    A run is also what a worker process is handed: large enough that pickling is a small part of its cost.
+    A run is also what a worker process is handed: enough cards that a hand-over's own cost (a round trip
+    through the pool's queues) is lost in the extraction's, few enough that memory stays low.
     """
     remaining = limit
     while remaining is None or remaining > 0:
