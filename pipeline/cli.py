@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 PUBLIC_HUB = "https://huggingface.co"
+MAX_EXTRACT_WORKERS = 8
 
 
 class UserError(Exception):
@@ -23,6 +24,14 @@ def _date(value: str) -> str:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def default_extract_workers() -> int:
+    """The CPUs this process may run on (its affinity, as taskset or a container's cpuset set it), at most
+    MAX_EXTRACT_WORKERS: the process that reads the cards and writes the rows spends about a seventh of the
+    workers' CPU time, so it could not keep up with many more."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cpus, MAX_EXTRACT_WORKERS)
 
 
 def _positive(value: str) -> int:
@@ -101,11 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     ext = sub.add_parser("extract", help="extract facts from a folder of README files or a Parquet card dump")
     ext.add_argument("source", type=Path,
-                     help="folder of README files (org__name.md or org__name.README.md), or a Parquet card dump "
-                     "in the librarian-bots layout (a file, or a folder of shards)")
+                     help="folder of README files, subfolders included (org__name.md, org__name.README.md, "
+                     "name_README.md, org/name/README.md), or a Parquet card dump in the librarian-bots layout "
+                     "(a file, or a folder of shards)")
     ext.add_argument("--out", type=Path, required=True,
                      help="model_facts rows to write (FILE.parquet); evidence goes to FILE.evidence.parquet")
     ext.add_argument("--limit", type=_positive, help="stop after N cards")
+    ext.add_argument("--workers", type=_positive,
+                     help=f"extraction processes (default: the usable CPUs, at most {MAX_EXTRACT_WORKERS}); "
+                     "1 extracts in this process")
 
     ev = sub.add_parser("eval", help="score extraction against hand labels (and the Hub's curated license lists)")
     ev.add_argument("--labels", type=Path,
@@ -499,6 +512,8 @@ def command_import(args: argparse.Namespace) -> int:
 
 
 def command_extract(args: argparse.Namespace) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
     from pipeline.corpus import CorpusError, extract_corpus
 
     if args.source.exists() and args.out.resolve() == args.source.resolve():
@@ -513,13 +528,17 @@ def command_extract(args: argparse.Namespace) -> int:
         print(f"\r  {done:,} cards ({rate:,.0f} cards/s)", end="", file=sys.stderr, flush=True)
 
     try:
-        summary = extract_corpus(args.source, args.out, limit=args.limit, progress=progress)
+        summary = extract_corpus(args.source, args.out, limit=args.limit, progress=progress,
+                                 workers=args.workers or default_extract_workers())
     except CorpusError as error:
         raise UserError(str(error)) from None
+    except BrokenProcessPool:
+        raise UserError("an extraction worker process died (out of memory?); nothing was written") from None
     except OSError as error:
         raise UserError(f"{error.filename or args.out}: {error.strerror or error}") from None
-    if progress_shown:
-        print(file=sys.stderr)
+    finally:
+        if progress_shown:  # end the progress line, before the summary or an error
+            print(file=sys.stderr)
     print(
         f"Extracted {summary['cards']:,} cards in {summary['seconds']:.1f} s ({summary['cards_per_second']:,.0f} "
         f"cards/s), {summary['with_parse_problems']:,} with parse problems -> {summary['out']} "

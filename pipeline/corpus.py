@@ -1,8 +1,9 @@
 """Read a corpus of model cards without any Hub access, and extract every card into Parquet.
 
 Two kinds of corpus:
-- a folder of README files, one per model: `org__name.md` or `org__name.README.md` (the repo id with `/`
-  written as `__`), as in ../shared/data/hub-recorded/model_cards;
+- a folder of README files, one per model, in it or in its subfolders: `org__name.md` or
+  `org__name.README.md` (the repo id with `/` written as `__`), as in ../shared/data/hub-recorded/model_cards,
+  `name_README.md` (a repo id without its namespace), or `org/name/README.md` (see read_readme_folder);
 - a Parquet card dump in the layout of `librarian-bots/model_cards_with_metadata` (modelId, author,
   last_modified, downloads, likes, library_name, tags, pipeline_tag, createdAt, card), as one file or a folder
   of shards. It is streamed in record batches, so a multi-GB dump never sits whole in memory.
@@ -13,10 +14,17 @@ Bytes that are not UTF-8 are handed to the extractor as bytes: it replaces them,
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import functools
 import gc
+import multiprocessing
+import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from operator import itemgetter
 from pathlib import Path
 
@@ -32,10 +40,11 @@ DUMP_COLUMNS = ("modelId", "author", "last_modified", "downloads", "likes", "lib
                 "pipeline_tag", "createdAt", "card")
 REQUIRED_DUMP_COLUMNS = ("modelId", "card")  # the rest are used when present
 LISTING_COLUMNS = ("tags", "pipeline_tag", "library_name")  # what extraction reads besides the card
-README_SUFFIXES = (".README.md", ".md")
+README_SUFFIXES = ("_README.md", ".README.md", ".md")
 DUMP_BATCH_ROWS = 2_000
-READ_AHEAD_CARDS = 256  # extract_corpus reads this many cards (at most READ_AHEAD_CHARS of text), then extracts them
-READ_AHEAD_CHARS = 16 * 1024 * 1024
+RUN_CARDS = 250  # extract_corpus reads this many cards (at most RUN_CHARS of text), then extracts them together
+RUN_CHARS = 16 * 1024 * 1024
+RUNS_PER_WORKER = 2  # runs read ahead per worker process: one being extracted, one waiting, at most
 WRITE_BATCH_ROWS = 5_000
 KEY_COLUMNS = ("snapshot_date", "hub_id")  # a corpus has no crawl date and no Hub id: rows are keyed by repo_id
 
@@ -56,7 +65,7 @@ def read_corpus(source: str | Path) -> Iterator[ModelInput]:
         shards = sorted(path.glob("*.parquet"))
         if shards:  # first: a dump's folder may hold the dataset's own README.md
             return read_card_dump(shards)
-        if any(path.glob("*.md")):
+        if next(_card_files(path), None):
             return read_readme_folder(path)
         raise CorpusError(f"{path} holds neither README files (*.md) nor a Parquet card dump (*.parquet)")
     if path.suffix == ".parquet":
@@ -65,19 +74,47 @@ def read_corpus(source: str | Path) -> Iterator[ModelInput]:
 
 
 def repo_id_from_file_name(name: str) -> str:
-    """`EleutherAI__pythia-70m.README.md` -> `EleutherAI/pythia-70m`; only the first `__` is the slash."""
+    """`EleutherAI__pythia-70m.README.md` -> `EleutherAI/pythia-70m`: only the first `__` is the slash. Without
+    `__`, the name without its README suffix: `SEBIS_legal_t5_README.md` -> `SEBIS_legal_t5`."""
     for suffix in README_SUFFIXES:
-        if name.endswith(suffix):
+        if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
     return name.replace("__", "/", 1)
 
 
 def read_readme_folder(folder: Path) -> Iterator[ModelInput]:
-    """One ModelInput per `*.md` file, in file-name order."""
-    for path in sorted(folder.glob("*.md")):
-        if path.is_file():
-            yield ModelInput(repo_id=repo_id_from_file_name(path.name), readme=_text_or_bytes(path.read_bytes()))
+    """One ModelInput per `*.md` file in the folder and its subfolders, in path order (sorted folder by folder).
+
+    The repo id is the file's (repo_id_from_file_name), except that a file named `README.md` is named after its
+    folder (`org/name/README.md` -> `org/name`; the corpus's own README.md, at the top, is no card). A repo id
+    that an earlier file gave already is replaced by the file's relative path (`_train/name_README.md`), so that
+    the two cards stay apart: subfolders that sort a corpus by kind may hold the same name twice.
+    """
+    seen: set[str] = set()
+    for relative in _card_files(folder):
+        if relative == "README.md":
+            continue
+        parent, _, name = relative.rpartition("/")
+        repo_id = parent if name == "README.md" else repo_id_from_file_name(name)
+        if repo_id in seen:
+            repo_id = relative
+        seen.add(repo_id)
+        with open(os.path.join(folder, relative), "rb") as file:
+            readme = _text_or_bytes(file.read())
+        yield ModelInput(repo_id=repo_id, readme=readme)
+
+
+def _card_files(folder: Path | str, prefix: str = "") -> Iterator[str]:
+    """The `/`-separated paths of the `*.md` files under `folder`, sorted name by name at each level (as sorted
+    rglob would give them, at a fraction of pathlib's cost). Links to folders are not followed."""
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _card_files(entry.path, f"{prefix}{entry.name}/")
+        elif entry.name.endswith(".md") and entry.is_file():
+            yield prefix + entry.name
 
 
 def read_card_dump(paths: list[Path]) -> Iterator[ModelInput]:
@@ -155,6 +192,7 @@ def _text_or_bytes(raw: bytes) -> str | bytes:
 # ---- extracting -----------------------------------------------------------------------------------------
 
 
+@functools.cache  # _extract_run asks for it once per run of cards
 def output_schema(table: str) -> pa.Schema:
     """The table's Arrow schema from sql/schema.sql, keyed by repo_id instead of (snapshot_date, hub_id)."""
     from pipeline.store.tables import table_schema
@@ -174,8 +212,12 @@ def extract_corpus(
     *,
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> dict:
-    """Extract every card of a corpus into OUT (model_facts rows) and OUT.evidence.parquet; returns a summary."""
+    """Extract every card of a corpus into OUT (model_facts rows) and OUT.evidence.parquet; returns a summary.
+
+    With workers > 1, runs of cards are extracted by that many processes; the files are the same either way.
+    """
     out = Path(out)
     inputs = read_corpus(source)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -184,17 +226,14 @@ def extract_corpus(
     cards = with_problems = evidence_rows = 0
     facts_batch, evidence_batch = _Batch(facts_schema), _Batch(evidence_schema)
     try:
-        with _fewer_full_collections(), \
+        with _fewer_full_collections(), _extracted(_runs(inputs, limit), workers) as results, \
                 pq.ParquetWriter(out, facts_schema, compression="zstd") as facts_writer, \
                 pq.ParquetWriter(evidence_path(out), evidence_schema, compression="zstd") as evidence_writer:
-            for model in _read_ahead(inputs, limit):
-                if limit is not None and cards >= limit:
-                    break
-                extraction = extract(model)
-                facts_batch.add(model.repo_id, [extraction.facts])
-                evidence_batch.add(model.repo_id, extraction.evidence)
-                cards += 1
-                with_problems += bool(extraction.facts["parse_problems"])
+            for facts, evidence, problems in results:
+                facts_batch.extend(*facts)
+                evidence_batch.extend(*evidence)
+                cards += len(facts[0])  # one facts row per card
+                with_problems += problems
                 if len(facts_batch.rows) >= WRITE_BATCH_ROWS:
                     evidence_rows += len(evidence_batch.rows)
                     facts_batch.write(facts_writer, facts_schema)
@@ -221,33 +260,76 @@ def extract_corpus(
     }
 
 
-def _read_ahead(inputs: Iterator[ModelInput], limit: int | None) -> Iterator[ModelInput]:
-    """The inputs in order, read a run at a time and then handed out one by one.
+def _runs(inputs: Iterator[ModelInput], limit: int | None) -> Iterator[list[ModelInput]]:
+    """The inputs in order, `limit` at most, in runs of RUN_CARDS (or RUN_CHARS of text).
 
     Reading one README file between two extractions costs about a tenth more than reading a run of them and
     then extracting the run: the file system calls evict the extractor's working set from the CPU caches.
-    (A Parquet dump is read a record batch at a time anyway.) What is read stays what the one-at-a-time loop
-    read: with a `limit`, that loop pulled one input more before it stopped, so this reads limit + 1 at most;
-    and an input that fails to read raises only once the inputs before it have been handed out.
+    A run is also what a worker process is handed: enough cards that a hand-over's own cost (a round trip
+    through the pool's queues) is lost in the extraction's, few enough that memory stays low.
     """
-    remaining = None if limit is None else max(limit, 0) + 1
+    remaining = limit
     while remaining is None or remaining > 0:
         run: list[ModelInput] = []
         chars = 0
-        try:
-            for model in inputs:
-                run.append(model)
-                chars += len(model.readme) if model.readme is not None else 0
-                if len(run) >= READ_AHEAD_CARDS or chars >= READ_AHEAD_CHARS or len(run) == remaining:
-                    break
-        except Exception:
-            yield from run
-            raise
+        for model in inputs:
+            run.append(model)
+            chars += len(model.readme) if model.readme is not None else 0
+            if len(run) == RUN_CARDS or chars >= RUN_CHARS or len(run) == remaining:
+                break
         if not run:
             return
         if remaining is not None:
             remaining -= len(run)
-        yield from run
+        yield run
+
+
+_Rows = tuple[list[str], list[tuple]]  # a _Batch's repo ids and rows
+
+
+def _extract_run(run: list[ModelInput]) -> tuple[_Rows, _Rows, int]:
+    """The facts and evidence rows of a run of cards, and how many cards had parse problems. The rows are
+    tuples, which a worker process pickles back in half the time the extractor's dicts would take."""
+    facts, evidence = _Batch(output_schema("model_facts")), _Batch(output_schema("evidence"))
+    with_problems = 0
+    for model in run:
+        extraction = extract(model)
+        facts.add(model.repo_id, [extraction.facts])
+        evidence.add(model.repo_id, extraction.evidence)
+        with_problems += bool(extraction.facts["parse_problems"])
+    return (facts.repo_ids, facts.rows), (evidence.repo_ids, evidence.rows), with_problems
+
+
+@contextlib.contextmanager
+def _extracted(runs: Iterator[list[ModelInput]], workers: int) -> Iterator[Iterator[tuple[_Rows, _Rows, int]]]:
+    """Each run's _extract_run, in input order: in this process, or by a pool of `workers` processes.
+
+    The workers are forked on Linux (they start at once, the extractor already imported) and ignore Ctrl-C,
+    which this process handles. At most RUNS_PER_WORKER runs per worker are read ahead, so memory stays bounded;
+    on leaving, the runs not yet started are cancelled and the pool is shut down.
+    """
+    if workers == 1:
+        yield map(_extract_run, runs)
+        return
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork" if sys.platform == "linux" else None),
+        initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        yield _in_order(pool, runs, workers * RUNS_PER_WORKER)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _in_order(pool: ProcessPoolExecutor, runs: Iterator[list[ModelInput]], ahead: int) -> Iterator[tuple]:
+    """The pool's results in the order of the runs, with `ahead` runs submitted at most."""
+    pending: collections.deque = collections.deque()
+    for run in runs:
+        pending.append(pool.submit(_extract_run, run))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 @contextlib.contextmanager
@@ -282,6 +364,10 @@ class _Batch:
         self._values = itemgetter(*self.names) if len(self.names) > 1 else lambda row: (row[self.names[0]],)
         self.repo_ids: list[str] = []
         self.rows: list[tuple] = []
+
+    def extend(self, repo_ids: list[str], rows: list[tuple]) -> None:
+        self.repo_ids.extend(repo_ids)
+        self.rows.extend(rows)
 
     def add(self, repo_id: str, rows: list[dict]) -> None:
         self.repo_ids.extend([repo_id] * len(rows))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -12,8 +14,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.cli import main
-from pipeline.corpus import evidence_path, repo_id_from_file_name
+from pipeline.cli import default_extract_workers, main
+from pipeline.corpus import _in_order, evidence_path, extract_corpus, repo_id_from_file_name
+from pipeline.extract.model import ModelInput
 from pipeline.evaluation import normalise_url, paper_url, score_license_lists
 from pipeline.paths import read_sql
 
@@ -106,6 +109,138 @@ def test_file_names_give_repo_ids():
     assert repo_id_from_file_name("EleutherAI__pythia-70m.README.md") == "EleutherAI/pythia-70m"
     assert repo_id_from_file_name("org__my__model.md") == "org/my__model"
     assert repo_id_from_file_name("gpt2.md") == "gpt2"
+    assert repo_id_from_file_name("SEBIS_legal_t5_small_summ_it_README.md") == "SEBIS_legal_t5_small_summ_it"
+    assert repo_id_from_file_name("org__name_README.md") == "org/name"
+    assert repo_id_from_file_name("_README.md") == "_README"  # never an empty repo id
+
+
+def test_extract_a_nested_folder_of_cards(tmp_path, capsys):
+    cards = tmp_path / "cards"
+    files = {
+        "README.md": "# About this folder of cards\n",  # the corpus's own description: no card
+        "_kind_a/someone_small-model_README.md": MIT_CARD,
+        "_kind_b/someone_small-model_README.md": LLAMA_CARD,  # the same name in another subfolder
+        "_kind_b/org__named.README.md": "---\nlicense: apache-2.0\n---\n# Named the old way\n",
+        "org2/model2/README.md": "---\nlicense: bsd-3-clause\n---\n# A card in its repo's folder\n",
+        "org2/model2/notes.txt": "not a card",
+        "top_level_README.md": "# No license said\n",
+    }
+    for name, text in files.items():
+        (cards / name).parent.mkdir(parents=True, exist_ok=True)
+        (cards / name).write_text(text)
+    out = tmp_path / "facts.parquet"
+
+    assert main(["extract", str(cards), "--out", str(out)]) == 0
+    assert "Extracted 5 cards" in capsys.readouterr().out
+    facts, evidence = read_outputs(out)
+    assert facts.select("repo_id", "license_id").rows() == [
+        ("someone_small-model", "mit"),
+        ("org/named", "apache-2.0"),
+        ("_kind_b/someone_small-model_README.md", "other"),
+        ("org2/model2", "bsd-3-clause"),
+        ("top_level", None),
+    ]
+    assert "_kind_b/someone_small-model_README.md" in set(evidence["repo_id"])
+
+
+# ---- extract: worker processes ---------------------------------------------------------------------------------
+
+LICENSES = ["mit", "apache-2.0", "other", "cc-by-nc-4.0", "gpl-3.0"]
+
+
+def generated_cards(folder: Path, count: int) -> list[str]:
+    """`count` small made-up cards of several shapes as `org__model-NNN.md`; returns their repo ids in order."""
+    folder.mkdir()
+    for i in range(count):
+        text = (f"---\nlicense: {LICENSES[i % 5]}\ndatasets:\n- org/data-{i % 17}\n---\n# Model {i}\n\n"
+                f"Trained with [our code](https://github.com/org/train-{i % 11}) on arxiv.org/abs/2401.{i:05d}.\n")
+        raw = text.encode() if i % 23 != 22 else b"---\nlicense: [mit\n---\n# Broken \xff front matter\n"
+        (folder / f"org__model-{i:03d}.md").write_bytes(raw)
+    return [f"org/model-{i:03d}" for i in range(count)]
+
+
+@pytest.fixture()
+def small_runs(monkeypatch):
+    """Runs of 7 cards and a write every 30 rows, so that a few hundred cards make many runs and row groups."""
+    monkeypatch.setattr("pipeline.corpus.RUN_CARDS", 7)
+    monkeypatch.setattr("pipeline.corpus.WRITE_BATCH_ROWS", 30)
+
+
+def test_workers_write_the_same_files_as_one_process(tmp_path, capsys, small_runs):
+    repo_ids = generated_cards(tmp_path / "cards", 300)
+    outputs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"facts-{workers}.parquet"
+        assert main(["extract", str(tmp_path / "cards"), "--out", str(out), "--workers", workers]) == 0
+        printed = capsys.readouterr()
+        assert "Extracted 300 cards" in printed.out and ", 13 with parse problems" in printed.out
+        progress = re.findall(r"\r  ([\d,]+) cards \(", printed.err)
+        assert progress[:3] == ["35", "70", "105"] and progress[-1] == "280"  # after each write
+        outputs[workers] = (out.read_bytes(), evidence_path(out).read_bytes())
+    assert outputs["1"] == outputs["2"]
+
+    facts, evidence = read_outputs(tmp_path / "facts-2.parquet")
+    assert facts["repo_id"].to_list() == repo_ids
+    assert facts["license_id"].to_list()[:6] == ["mit", "apache-2.0", "other", "cc-by-nc-4.0", "gpl-3.0", "mit"]
+    assert [i for i, problems in enumerate(facts["parse_problems"].to_list()) if problems][:2] == [22, 45]
+    assert evidence["repo_id"].unique(maintain_order=True).to_list() == repo_ids
+    assert pq.ParquetFile(tmp_path / "facts-2.parquet").metadata.num_row_groups == 9
+
+
+def test_default_workers_are_the_usable_cpus_up_to_a_cap(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5})
+    assert default_extract_workers() == 3
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert default_extract_workers() == 8
+
+
+def test_runs_read_ahead_of_the_workers_are_bounded():
+    read = []
+
+    def runs():
+        for i in range(20):
+            read.append(i)
+            yield [ModelInput(repo_id=f"org/m{i}", readme=f"---\nlicense: mit\n---\n# Model {i}\n")]
+
+    with ThreadPoolExecutor(2) as pool:
+        for done, (facts, _, _) in enumerate(_in_order(pool, runs(), ahead=4)):
+            assert facts[0] == [f"org/m{done}"]  # in input order
+            assert len(read) <= done + 4
+    assert len(read) == 20
+
+
+def failing_on(repo_id: str, failure):
+    """The extractor, except that the card of `repo_id` fails as `failure` does."""
+    from pipeline.extract.facts import extract
+
+    def extract_or_fail(model):
+        if model.repo_id == repo_id:
+            failure()
+        return extract(model)
+    return extract_or_fail
+
+
+def raise_value_error():
+    raise ValueError("this card breaks the extractor")
+
+
+def test_a_worker_that_raises_leaves_no_files(tmp_path, monkeypatch, small_runs):
+    generated_cards(tmp_path / "cards", 300)
+    monkeypatch.setattr("pipeline.corpus.extract", failing_on("org/model-250", raise_value_error))
+    out = tmp_path / "facts.parquet"
+    with pytest.raises(ValueError, match="this card breaks the extractor"):
+        extract_corpus(tmp_path / "cards", out, workers=2)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cards"]
+
+
+def test_a_worker_that_dies_leaves_no_files(tmp_path, monkeypatch, capsys, small_runs):
+    generated_cards(tmp_path / "cards", 300)
+    monkeypatch.setattr("pipeline.corpus.extract", failing_on("org/model-250", lambda: os._exit(9)))
+    out = tmp_path / "facts.parquet"
+    assert main(["extract", str(tmp_path / "cards"), "--out", str(out), "--workers", "2"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "openness: error: an extraction worker process died (out of memory?); nothing was written")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cards"]
 
 
 # ---- extract: Parquet card dumps --------------------------------------------------------------------------------
