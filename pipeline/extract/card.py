@@ -577,13 +577,12 @@ def _fields(card: Card) -> list[Field]:
                 value = body[value_pos:end]
             key = clean_inline_markdown(key).lower().removesuffix(" [optional]")
             found.append(Field(pos, key, value.strip(), value_pos, end))
-    for table in card.tables:
-        if len(table.header) == 2 or all(len(row) == 2 for row in table.rows):
-            for row in table.rows:
-                if len(row) == 2:
-                    (key_pos, key), (value_pos, value) = row
-                    found.append(Field(key_pos, clean_inline_markdown(key).lower(), value.strip(), value_pos,
-                                       value_pos + len(value)))
+    for table in _tables(card, columns=2):
+        for row in table.rows:
+            if len(row) == 2:
+                (key_pos, key), (value_pos, value) = row
+                found.append(Field(key_pos, clean_inline_markdown(key).lower(), value.strip(), value_pos,
+                                   value_pos + len(value)))
     found.sort(key=lambda f: f.pos)
     return found
 
@@ -622,13 +621,17 @@ def _indented_block(body: str, start: int, indent: int) -> tuple[int, int]:
     return (start + 1 if body.startswith("\n", start) else start), end
 
 
-def _tables(card: Card) -> list[Table]:
+def _tables(card: Card, columns: int | None = None) -> list[Table]:
+    """The card's pipe tables; with `columns`, only those whose delimiter row has that many columns (read from the
+    delimiter row alone, so the other tables' rows are never split)."""
     body = card.body
     tables: list[Table] = []
     if "|" not in body:
         return tables
     for match in _TABLE_DELIMITER.finditer(body):
         if card.in_code(match.start() + 1):
+            continue
+        if columns is not None and match.group().strip().strip("|").count("|") != columns - 1:
             continue
         header_start = body.rfind("\n", 0, match.start()) + 1
         header = [clean_inline_markdown(cell) for _, cell in _cells(body, header_start, match.start())]
