@@ -11,7 +11,8 @@ from __future__ import annotations
 import glob
 import os
 import re
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import cache
 
 import duckdb
@@ -41,6 +42,18 @@ def run_statements(conn: duckdb.DuckDBPyConnection, sql: str, params: dict[str, 
         code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip()
         if code:
             conn.execute(code, {k: v for k, v in params.items() if f"${k}" in code}).fetchall()
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Everything in the block is committed together, or rolled back together."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def load_backfill_states(conn: duckdb.DuckDBPyConnection, store: Store) -> int:
@@ -120,11 +133,6 @@ def publish_history(
     store = Store.at(home)
     with writing_then_release(store, connection or build_resources(home)["duckdb"].get_connection()) as conn:
         ensure_schema(conn)
-        conn.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(conn):
             counts = rebuild_history(conn, store)
-            conn.execute("COMMIT")
-        except Exception:
-            conn.execute("ROLLBACK")
-            raise
     return counts
