@@ -2,12 +2,15 @@
 
 Both follow the published dated tables. Publishing a new latest date appends to the history, touching only the
 models that changed (sql/history_append.sql); re-running an older date, or new backfilled states, rebuild it from
-every dated row (sql/history_rebuild.sql). Both give the same rows; the tests check it. The events are then recomputed
-from the compact history (sql/history_changes.sql). Everything runs inside the publishing transaction.
+every dated row (sql/history_rebuild.sql). Both give the same rows; the tests check it. A rebuild first re-derives the
+backfilled states read by another extractor or rubric version than the current ones (from their stored texts). The
+events are then recomputed from the compact history (sql/history_changes.sql), only between states read by the same
+versions for what depends on our reading. Everything runs inside the publishing transaction.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import os
 import re
@@ -101,16 +104,21 @@ def backfill_changed(conn: duckdb.DuckDBPyConnection, store: Store) -> bool:
 def update_history(conn: duckdb.DuckDBPyConnection, store: Store, date: str | None = None) -> dict[str, int]:
     """Brings model_history and openness_changes up to date after publishing `date` (None: rebuild)."""
     conn.execute(read_sql("crawl_states.sql")).fetchall()
-    backfilled = None
+    counts: dict[str, int] = {}
     if date is not None and can_append(conn, date) and not backfill_changed(conn, store):
         run_statements(conn, history_sql("history_append.sql"), {"snapshot_date": date})
         mode = "appended"
     else:
-        backfilled = load_backfill_states(conn, store)
+        # pipeline.backfill imports pipeline.snapshot, which imports this module: imported here.
+        from pipeline.backfill import rederive_states
+
+        # A rebuild reads every backfilled state with the current extractor and rubric, as the crawl reads dates.
+        rederived = rederive_states(store)
+        counts["backfill_states"] = load_backfill_states(conn, store)
+        counts.update({name: n for name, n in rederived.items() if n})
         conn.execute(history_sql("history_rebuild.sql")).fetchall()
         mode = "rebuilt"
     conn.execute(read_sql("history_changes.sql")).fetchall()
-    counts = {} if backfilled is None else {"backfill_states": backfilled}
     counts[f"model_history_{mode}"] = conn.execute("SELECT count(*) FROM model_history").fetchall()[0][0]
     counts["openness_changes"] = conn.execute("SELECT count(*) FROM openness_changes").fetchall()[0][0]
     return counts
