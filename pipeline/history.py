@@ -129,6 +129,33 @@ def rebuild_history(conn: duckdb.DuckDBPyConnection, store: Store) -> dict[str, 
     return update_history(conn, store, None)
 
 
+def version_ranges(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, dt.date, dt.date, int]]:
+    """(extractor version, rubric version, first date, last date, dates) per run of published dates derived with
+    the same versions, oldest first."""
+    return conn.execute(read_sql("derivation_versions.sql")).fetchall()
+
+
+def backfill_versions(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+    """(extractor version, rubric version, states) of the backfilled states in the history."""
+    return conn.execute(
+        "SELECT extractor_version, rubric_version, count(*) FROM backfill_states GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+
+
+def mixed_versions(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """What to tell the operator when the history's states were read by more than one extractor or rubric version
+    (None when they were all read alike): the history makes no reading event across a version change."""
+    ranges, backfilled = version_ranges(conn), backfill_versions(conn)
+    if len({(e, r) for e, r, *_ in ranges} | {(e, r) for e, r, _ in backfilled}) <= 1:
+        return None
+    parts = [f"{first}" + (f" to {last}" if last != first else "") + f": extractor {e}, rubric {r}"
+             for e, r, first, last, _ in ranges]
+    parts += [f"{n:,} backfilled states: extractor {e}, rubric {r}" for e, r, n in backfilled]
+    return ("the history mixes extractor and rubric versions (" + "; ".join(parts) + "), so it derives no "
+            "license, code, checkpoint, dataset or class event where the version changes: run `openness reprocess` "
+            "to re-derive every date with the current versions")
+
+
 def publish_history(
     home: str | os.PathLike, connection: AbstractContextManager[duckdb.DuckDBPyConnection] | None = None
 ) -> dict[str, int]:
