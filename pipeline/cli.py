@@ -245,6 +245,8 @@ def _report_outcome(outcome, home: Path) -> None:
             f"{outcome.date}: published {listed:,} models ({fetched:,} fetched, {carried:,} unchanged, "
             f"{failed:,} failed; {requests:,} requests, {retries:,} retries; status {status})"
         )
+        for warning in outcome.warnings:
+            print(f"openness: warning: {warning}", file=sys.stderr)
         return
     print(f"{outcome.date}: NOT published", file=sys.stderr)
     for check in outcome.failed_checks:
