@@ -345,7 +345,7 @@ def rederive_states(store: Store) -> dict[str, int]:
     if not glob.glob(states_glob):
         return counts
     with duckdb.connect() as conn:
-        stale = [path for (path,) in conn.execute(
+        stale = [Path(path) for (path,) in conn.execute(
             "SELECT DISTINCT filename FROM read_parquet(?, filename = true, hive_partitioning = false) "
             "WHERE extractor_version <> ? OR rubric_version <> ? ORDER BY 1", [states_glob, *current_versions()]
         ).fetchall()]
