@@ -29,6 +29,7 @@ from pipeline.store.release import writing_then_release
 
 # Derived again from the raw layer; a date's other tables are the crawl's own record, republished as they are.
 DERIVED = tuple(table for table, area in PUBLISHED_FROM.items() if area == "staging")
+RAW = tuple(table for table, area in PUBLISHED_FROM.items() if area == "raw")
 TEXTS = (("cards", "readme_hash", "README"), ("license_texts", "license_text_hash", "LICENSE"))
 
 
@@ -69,11 +70,7 @@ def reprocess(
         run.before = derivation_summary(conn)
         for index, date in enumerate(dates, 1):
             prefix = f"[{index}/{len(dates)}] {date}"
-            problem = missing_inputs(store, date)
-            if problem is None:
-                models = build_facts(store, date)["models"]
-                build_openness(store, date)
-                problem = failed_checks(store, date)
+            models, problem = rederive_date(store, date)
             if problem is not None:
                 run.not_done[date] = problem
                 progress(f"{prefix}: NOT re-derived, keeps what was published: {problem}")
@@ -101,12 +98,29 @@ def published_dates(conn: duckdb.DuckDBPyConnection, first: str | None, last: st
     return [day.isoformat() for (day,) in rows]
 
 
+def rederive_date(store: Store, date: str) -> tuple[int, str | None]:
+    """The date's facts and grades derived again into staging and checked: (models, None), or why it cannot be
+    republished."""
+    problem = missing_inputs(store, date)
+    if problem is not None:
+        return 0, problem
+    models = build_facts(store, date)["models"]
+    build_openness(store, date)
+    return models, failed_checks(store, date)
+
+
 def missing_inputs(store: Store, date: str) -> str | None:
     """What the raw layer lacks to derive and publish the date again (None: nothing). Without this check a README
-    text that is gone would silently be read as a model without a card."""
-    absent = [table for table, area in PUBLISHED_FROM.items() if area == "raw" and not store.exists("raw", table, date)]
-    if absent:
-        return f"no raw {', '.join(absent)} for this date"
+    text that is gone would silently be read as a model without a card, and an unreadable file would stop the
+    publishing transaction of every date."""
+    for table in RAW:
+        path = store.path("raw", table, date)
+        if not path.is_file():
+            return f"no raw/{table} for this date"
+        try:
+            pl.read_parquet_schema(path)  # the footer: a file cut short or overwritten does not have one
+        except pl.exceptions.PolarsError as error:
+            return f"raw/{table} cannot be read ({' '.join(str(error).split())[:200]})"
     models = store.read("raw", "models_raw", date, columns=[column for _, column, _ in TEXTS])
     gaps = []
     for table, column, name in TEXTS:

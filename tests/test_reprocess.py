@@ -270,37 +270,44 @@ def test_the_version_change_is_no_event_and_the_real_changes_remain(reprocessed,
         (False,)]
 
 
-def test_a_date_missing_a_text_is_reported_and_the_others_are_done(crawled, tmp_path):
+def test_dates_missing_raw_inputs_are_reported_and_the_others_are_done(crawled, tmp_path):
+    """D2 lacks one README text, D4's listing is unreadable: both are reported and keep what was published."""
     home = copy_home(crawled, tmp_path / "home")
     store = Store.at(home)
     gone = snapshot.content_hash(F_SECOND_DAY)
     cards = store.read("raw", "cards", D2)
     assert gone in cards["content_hash"].to_list()
     store.write("raw", "cards", D2, cards.filter(pl.col("content_hash") != gone))
+    store.path("raw", "models_raw", D4).write_bytes(b"not a Parquet file")
     released = (home / "observatory.duckdb").read_bytes()
 
     with next_extractor(), no_network() as attempts:
         code, out, err = reprocess_cli(home)
     assert code == 1 and attempts == []
-    problem = f"1 README text missing from raw/cards (sha256 {gone[:12]})"
-    assert out.splitlines()[:4] == [
+    missing = f"1 README text missing from raw/cards (sha256 {gone[:12]})"
+    lines = out.splitlines()
+    assert lines[:3] == [
         f"[1/4] {D1}: 5 models re-derived",
-        f"[2/4] {D2}: NOT re-derived, keeps what was published: {problem}",
+        f"[2/4] {D2}: NOT re-derived, keeps what was published: {missing}",
         f"[3/4] {D3}: 6 models re-derived",
-        f"[4/4] {D4}: 6 models re-derived",
     ]
-    assert out.splitlines()[4].startswith("Re-derived 3 of 4 dates (17 models)")
-    assert f"openness: error: {D2} not re-derived: {problem}" in err
+    assert lines[3].startswith(f"[4/4] {D4}: NOT re-derived, keeps what was published: raw/models_raw cannot be "
+                               "read (parquet: ")
+    assert lines[4].startswith("Re-derived 2 of 4 dates (11 models)")
+    assert f"openness: error: {D2} not re-derived: {missing}" in err
+    assert f"openness: error: {D4} not re-derived: raw/models_raw cannot be read" in err
     assert "openness: warning: the history mixes extractor and rubric versions" in err
-    assert f"{D2}: extractor {OLD_EXTRACTOR}, rubric {OLD_RUBRIC}" in err
-    assert "run `openness reprocess`" in err
+    assert f"{D2}: extractor {OLD_EXTRACTOR}, rubric {OLD_RUBRIC}" in err and "run `openness reprocess`" in err
     assert (home / "observatory.duckdb").read_bytes() != released  # the other dates were released
-    assert query(home, "SELECT snapshot_date::VARCHAR, extractor_version FROM model_facts GROUP BY ALL ORDER BY 1") == [
-        (D1, NEW_EXTRACTOR), (D2, OLD_EXTRACTOR), (D3, NEW_EXTRACTOR), (D4, NEW_EXTRACTOR)]
-    assert pl.read_parquet(store.path("snapshots", "model_facts", D2))["extractor_version"].unique().to_list() == [
-        OLD_EXTRACTOR]
-    # D2 keeps the old reading: what changed into and out of it is no reading event, the listing's events remain
-    assert events(home) == [e for e in REAL_EVENTS if e[0] != D3 or e[2] not in ("class_changed", "license_changed")]
+    assert query(home, "SELECT snapshot_date::VARCHAR, extractor_version, count(*) FROM model_facts GROUP BY ALL "
+                       "ORDER BY 1") == [(D1, NEW_EXTRACTOR, 5), (D2, OLD_EXTRACTOR, 6), (D3, NEW_EXTRACTOR, 6),
+                                         (D4, OLD_EXTRACTOR, 6)]
+    for day, version in ((D2, OLD_EXTRACTOR), (D3, NEW_EXTRACTOR)):
+        assert pl.read_parquet(store.path("snapshots", "model_facts", day))["extractor_version"].unique().to_list() == [
+            version]
+    # Every date's neighbour was read differently: the listing's events remain, the reading events wait for a full
+    # reprocess
+    assert events(home) == [e for e in REAL_EVENTS if e[0] not in (D3, D4) or e[2] == "became_gated"]
 
 
 def test_a_new_version_beside_old_dates_warns_and_makes_no_reading_event(world, crawled, tmp_path):
