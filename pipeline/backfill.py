@@ -331,11 +331,6 @@ def latest_dataset_licenses(store: Store) -> dict[str, str | None]:
     return known_dataset_licenses(store, dates[-1]) if dates else {}
 
 
-def current_versions() -> tuple[str, str]:
-    """The extractor and rubric versions of the code running now."""
-    return extractor.EXTRACTOR_VERSION, rubric.RUBRIC_VERSION
-
-
 def rederive_states(store: Store) -> dict[str, int]:
     """Re-extracts and re-grades the states of every backfilled repo read by another extractor or rubric version
     than the current ones, from the README and LICENSE texts stored beside them: no Hub request. A repo whose
@@ -347,7 +342,8 @@ def rederive_states(store: Store) -> dict[str, int]:
     with duckdb.connect() as conn:
         stale = [Path(path) for (path,) in conn.execute(
             "SELECT DISTINCT filename FROM read_parquet(?, filename = true, hive_partitioning = false) "
-            "WHERE extractor_version <> ? OR rubric_version <> ? ORDER BY 1", [states_glob, *current_versions()]
+            "WHERE extractor_version <> ? OR rubric_version <> ? ORDER BY 1",
+            [states_glob, extractor.EXTRACTOR_VERSION, rubric.RUBRIC_VERSION],
         ).fetchall()]
     if not stale:
         return counts
@@ -357,10 +353,10 @@ def rederive_states(store: Store) -> dict[str, int]:
         states = pl.read_parquet(path)
         hub_id = states["hub_id"][0]
         texts = {table: _stored_texts(store, table, hub_id) for table in TEXT_TABLES}
-        missing = ({h for h in states["readme_hash"] if h is not None} - set(texts["cards"])) | (
-            {h for h in states["license_text_hash"] if h is not None} - set(texts["license_texts"]))
+        pointed = {"cards": states["readme_hash"], "license_texts": states["license_text_hash"]}
+        missing = sum(len(set(pointed[table].drop_nulls()) - set(texts[table])) for table in TEXT_TABLES)
         if missing:
-            log.warning("%s: backfilled states kept as they were: %d stored texts missing", hub_id, len(missing))
+            log.warning("%s: backfilled states kept as they were: %d stored texts missing", hub_id, missing)
             counts["backfill_repos_kept"] += 1
             continue
         rows = [

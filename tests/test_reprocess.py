@@ -310,6 +310,18 @@ def test_dates_missing_raw_inputs_are_reported_and_the_others_are_done(crawled, 
     assert events(home) == [e for e in REAL_EVENTS if e[0] not in (D3, D4) or e[2] == "became_gated"]
 
 
+def test_backfilled_states_whose_texts_are_missing_keep_their_reading(crawled, tmp_path):
+    home = copy_home(crawled, tmp_path / "home")
+    store = Store.at(home)
+    store.backfill_file(backfill.TEXTS, "cards", "f" * 24).unlink()  # org/f: three README versions
+    with next_extractor():
+        assert backfill.rederive_states(store) == {"backfill_states_rederived": 6, "backfill_repos_kept": 1}
+        assert backfill.rederive_states(store) == {"backfill_states_rederived": 0, "backfill_repos_kept": 1}
+    states = backfill.read_backfill_states(store)
+    versions = dict(states.group_by("hub_id").agg(pl.col("extractor_version").unique()).iter_rows())
+    assert versions == {**{h * 24: [NEW_EXTRACTOR] for h in "abcde"}, "f" * 24: [OLD_EXTRACTOR]}
+
+
 def test_a_new_version_beside_old_dates_warns_and_makes_no_reading_event(world, crawled, tmp_path):
     """D5 published under the next extractor, beside four dates of the current one (the daily case: the history is
     appended): the publish says so, and the only events of D5 are the listing's, until `openness reprocess`."""
