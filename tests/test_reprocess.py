@@ -310,6 +310,31 @@ def test_dates_missing_raw_inputs_are_reported_and_the_others_are_done(crawled, 
     assert events(home) == [e for e in REAL_EVENTS if e[0] not in (D3, D4) or e[2] == "became_gated"]
 
 
+def test_dates_failing_their_checks_keep_what_was_published(crawled, tmp_path):
+    """A faulty new rule (negative checkpoint files for org/d, which exists from D2 on) fails the model_facts suite,
+    as it would block a crawl: those dates are reported and not republished."""
+    home = copy_home(crawled, tmp_path / "home")
+    with next_extractor(), pytest.MonkeyPatch.context() as patch:
+        read = snapshot.extract
+
+        def faulty(model):
+            found = read(model)
+            if model.repo_id == "org/d":
+                found.facts["checkpoint_files"] = -1
+            return found
+
+        patch.setattr(snapshot, "extract", faulty)
+        code, out, err = reprocess_cli(home)
+    assert code == 1
+    failed = "NOT re-derived, keeps what was published: check model_facts_expectations failed: " \
+             "expect_column_values_to_be_between(checkpoint_files)"
+    assert out.splitlines()[:4] == [f"[1/4] {D1}: 5 models re-derived", f"[2/4] {D2}: {failed}",
+                                    f"[3/4] {D3}: {failed}", f"[4/4] {D4}: {failed}"]
+    assert query(home, "SELECT snapshot_date::VARCHAR, extractor_version FROM model_facts GROUP BY ALL ORDER BY 1") == [
+        (D1, NEW_EXTRACTOR), (D2, OLD_EXTRACTOR), (D3, OLD_EXTRACTOR), (D4, OLD_EXTRACTOR)]
+    assert query(home, "SELECT min(checkpoint_files) FROM model_facts") == [(0,)]
+
+
 def test_backfilled_states_whose_texts_are_missing_keep_their_reading(crawled, tmp_path):
     home = copy_home(crawled, tmp_path / "home")
     store = Store.at(home)
