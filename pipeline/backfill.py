@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from huggingface_hub.errors import (
 )
 from huggingface_hub.file_download import repo_folder_name
 
+from pipeline.extract import facts as extractor
 from pipeline.extract.facts import extract
 from pipeline.extract.model import ModelInput
 from pipeline.hub.client import (
@@ -35,13 +37,15 @@ from pipeline.hub.client import (
     naive_utc,
     underlying_error,
 )
+from pipeline.openness import rubric
 from pipeline.openness.rubric import grade
-from pipeline.snapshot import content_hash, remember_text, text_rows
+from pipeline.snapshot import remember_text, text_rows
 from pipeline.store.files import Store, today, write_parquet
 from pipeline.store.tables import TEXT_TABLES, frame
 
 TABLE = "backfill_states"
 TEXTS = "backfill_texts"  # the folder of the README and LICENSE texts the states point to
+log = logging.getLogger(__name__)
 
 
 class BackfillError(Exception):
@@ -206,7 +210,8 @@ def backfill_repo(
         previous = hashes
         result.rows.append(state_row(
             hub_id=hub_id, repo_id=current_id, commit_sha=commit.commit_id, commit_date=naive_utc(commit.created_at),
-            readme=readme, license_text=license_text, license_file=license_path if license_text is not None else None,
+            readme=_decode(readme), readme_hash=hashes[0], license_text=_decode(license_text),
+            license_text_hash=hashes[1], license_file=license_path if license_text is not None else None,
             gated=gated, dataset_licenses=dataset_licenses or {}, backfilled_at=backfilled_at,
         ))
 
@@ -219,18 +224,19 @@ def backfill_repo(
 
 
 def state_row(
-    *, hub_id: str, repo_id: str, commit_sha: str, commit_date: dt.datetime, readme: bytes | None,
-    license_text: bytes | None, license_file: str | None, gated: str, dataset_licenses: dict[str, str | None],
-    backfilled_at: dt.datetime,
+    *, hub_id: str, repo_id: str, commit_sha: str, commit_date: dt.datetime, readme: str | None,
+    readme_hash: str | None, license_text: str | None, license_text_hash: str | None, license_file: str | None,
+    gated: str, dataset_licenses: dict[str, str | None], backfilled_at: dt.datetime,
 ) -> dict[str, Any]:
-    """One backfill_states row: the facts and grades of the repo as its README and LICENSE stood at a commit.
+    """One backfill_states row: the facts and grades of the repo as its README and LICENSE stood at a commit
+    (the texts decoded as stored, with their content hashes).
 
     Only the texts are historical: tags, branches, files and card metadata at that commit are not read (the
     README's own front matter is), and the gate is today's."""
     facts = extract(ModelInput(
         repo_id=repo_id,
-        readme=_decode(readme),
-        license_text=_decode(license_text),
+        readme=readme,
+        license_text=license_text,
         license_file=license_file,
         gated=gated,
         dataset_licenses=dataset_licenses,
@@ -240,8 +246,8 @@ def state_row(
         "repo_id": repo_id,
         "commit_sha": commit_sha,
         "commit_date": commit_date,
-        "readme_hash": content_hash(readme) if readme is not None else None,
-        "license_text_hash": content_hash(license_text) if license_text is not None else None,
+        "readme_hash": readme_hash,
+        "license_text_hash": license_text_hash,
         "license_id": facts["license_id"],
         "license_family": facts["license_family"],
         "license_osi_approved": facts["license_osi_approved"],
@@ -323,6 +329,55 @@ def latest_dataset_licenses(store: Store) -> dict[str, str | None]:
 
     dates = store.dates("raw", "datasets_raw")
     return known_dataset_licenses(store, dates[-1]) if dates else {}
+
+
+def rederive_states(store: Store) -> dict[str, int]:
+    """Re-extracts and re-grades the states of every backfilled repo read by another extractor or rubric version
+    than the current ones, from the README and LICENSE texts stored beside them: no Hub request. A repo whose
+    texts are missing keeps its states as they were (counted in `backfill_repos_kept`)."""
+    counts = {"backfill_states_rederived": 0, "backfill_repos_kept": 0}
+    states_glob = store.backfill_glob(TABLE, TABLE)
+    if not glob.glob(states_glob):
+        return counts
+    with duckdb.connect() as conn:
+        stale = [Path(path) for (path,) in conn.execute(
+            "SELECT DISTINCT filename FROM read_parquet(?, filename = true, hive_partitioning = false) "
+            "WHERE extractor_version <> ? OR rubric_version <> ? ORDER BY 1",
+            [states_glob, extractor.EXTRACTOR_VERSION, rubric.RUBRIC_VERSION],
+        ).fetchall()]
+    if not stale:
+        return counts
+    dataset_licenses = latest_dataset_licenses(store)
+    backfilled_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    for path in stale:
+        states = pl.read_parquet(path)
+        hub_id = states["hub_id"][0]
+        texts = {table: _stored_texts(store, table, hub_id) for table in TEXT_TABLES}
+        pointed = {"cards": states["readme_hash"], "license_texts": states["license_text_hash"]}
+        missing = sum(len(set(pointed[table].drop_nulls()) - set(texts[table])) for table in TEXT_TABLES)
+        if missing:
+            log.warning("%s: backfilled states kept as they were: %d stored texts missing", hub_id, missing)
+            counts["backfill_repos_kept"] += 1
+            continue
+        rows = [
+            state_row(
+                hub_id=hub_id, repo_id=state["repo_id"], commit_sha=state["commit_sha"],
+                commit_date=state["commit_date"], readme=texts["cards"].get(state["readme_hash"]),
+                readme_hash=state["readme_hash"], license_text=texts["license_texts"].get(state["license_text_hash"]),
+                license_text_hash=state["license_text_hash"],
+                license_file=None,  # not stored with the states; the extractor names it in evidence only
+                gated=state["gated"], dataset_licenses=dataset_licenses, backfilled_at=backfilled_at,
+            )
+            for state in states.iter_rows(named=True)
+        ]
+        write_parquet(frame(TABLE, rows), path)
+        counts["backfill_states_rederived"] += len(rows)
+    return counts
+
+
+def _stored_texts(store: Store, table: str, hub_id: str) -> dict[str, str]:
+    path = store.backfill_file(TEXTS, table, hub_id)
+    return dict(pl.read_parquet(path, columns=["content_hash", "text"]).iter_rows()) if path.is_file() else {}
 
 
 def read_backfill_states(store: Store) -> pl.DataFrame:

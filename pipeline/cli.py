@@ -91,6 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--home", default=os.environ.get("OPENNESS_HOME", "data"),
                           help="folder for raw data, snapshots and observatory.duckdb (default: ./data)")
 
+    rep = sub.add_parser("reprocess", help="re-derive published dates from the stored crawl data with the current "
+                         "extractor and rubric, then rebuild the history (no Hub request)")
+    rep.add_argument("--from", dest="first", type=_date, metavar="YYYY-MM-DD",
+                     help="first snapshot date to re-derive (default: the first published)")
+    rep.add_argument("--to", dest="last", type=_date, metavar="YYYY-MM-DD",
+                     help="last snapshot date to re-derive (default: the latest published)")
+    rep.add_argument("--home", default=os.environ.get("OPENNESS_HOME", "data"),
+                     help="folder for raw data, snapshots and observatory.duckdb (default: ./data)")
+
     hub = sub.add_parser("hub", help="replay hubs: serve, generate, import recorded data")
     hub_sub = hub.add_subparsers(dest="hub_command", required=True, metavar="HUB_COMMAND")
     serve = hub_sub.add_parser("serve", help="serve a world folder on 127.0.0.1 with the Hub's routes")
@@ -170,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_query(args)
         if args.command == "backfill":
             return command_backfill(args)
+        if args.command == "reprocess":
+            return command_reprocess(args)
         if args.hub_command == "serve":
             return command_serve(args)
         if args.hub_command == "synth":
@@ -247,6 +258,8 @@ def _report_outcome(outcome, home: Path) -> None:
             f"{outcome.date}: published {listed:,} models ({fetched:,} fetched, {carried:,} unchanged, "
             f"{failed:,} failed; {requests:,} requests, {retries:,} retries; status {status})"
         )
+        for warning in outcome.warnings:
+            print(f"openness: warning: {warning}", file=sys.stderr)
         return
     print(f"{outcome.date}: NOT published", file=sys.stderr)
     for check in outcome.failed_checks:
@@ -421,6 +434,38 @@ def command_backfill(args: argparse.Namespace) -> int:
     if run.not_found:
         raise UserError(f"no such model repo on the Hub: {', '.join(run.not_found)}")
     return 1 if run.failed else 0
+
+
+# ---- reprocess ----------------------------------------------------------------------------------------
+
+
+def command_reprocess(args: argparse.Namespace) -> int:
+    from pipeline.reprocess import ReprocessError, reprocess
+
+    started = time.monotonic()
+    try:
+        run = reprocess(args.home, first=args.first, last=args.last, progress=lambda line: print(line, flush=True))
+    except ReprocessError as error:
+        raise UserError(str(error)) from None
+    before, after, history = run.before, run.after, run.history
+    print(
+        f"Re-derived {len(run.dates)} of {len(run.dates) + len(run.not_done)} dates ({run.models:,} models) in "
+        f"{time.monotonic() - started:.1f} s, with no Hub request\n"
+        f"  extractor {', '.join(before['extractor'])} → {', '.join(after['extractor'])}; "
+        f"rubric {', '.join(before['rubric'])} → {', '.join(after['rubric'])}\n"
+        f"  backfilled states: {history.get('backfill_states', 0):,} "
+        f"({history.get('backfill_states_rederived', 0):,} re-derived)\n"
+        f"  history: {before['history_rows']:,} → {after['history_rows']:,} rows, "
+        f"{before['events']:,} → {after['events']:,} events"
+    )
+    if history.get("backfill_repos_kept"):
+        print(f"openness: warning: {history['backfill_repos_kept']:,} backfilled repos keep their earlier reading: "
+              "stored texts missing", file=sys.stderr)
+    for date, problem in run.not_done.items():
+        print(f"openness: error: {date} not re-derived: {problem}", file=sys.stderr)
+    if run.mixed_versions:
+        print(f"openness: warning: {run.mixed_versions}", file=sys.stderr)
+    return 1 if run.not_done else 0
 
 
 # ---- export -------------------------------------------------------------------------------------------

@@ -2,16 +2,20 @@
 
 Both follow the published dated tables. Publishing a new latest date appends to the history, touching only the
 models that changed (sql/history_append.sql); re-running an older date, or new backfilled states, rebuild it from
-every dated row (sql/history_rebuild.sql). Both give the same rows; the tests check it. The events are then recomputed
-from the compact history (sql/history_changes.sql). Everything runs inside the publishing transaction.
+every dated row (sql/history_rebuild.sql). Both give the same rows; the tests check it. A rebuild first re-derives the
+backfilled states read by another extractor or rubric version than the current ones (from their stored texts). The
+events are then recomputed from the compact history (sql/history_changes.sql), only between states read by the same
+versions for what depends on our reading. Everything runs inside the publishing transaction.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import os
 import re
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import cache
 
 import duckdb
@@ -41,6 +45,18 @@ def run_statements(conn: duckdb.DuckDBPyConnection, sql: str, params: dict[str, 
         code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip()
         if code:
             conn.execute(code, {k: v for k, v in params.items() if f"${k}" in code}).fetchall()
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Everything in the block is committed together, or rolled back together."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def load_backfill_states(conn: duckdb.DuckDBPyConnection, store: Store) -> int:
@@ -88,16 +104,21 @@ def backfill_changed(conn: duckdb.DuckDBPyConnection, store: Store) -> bool:
 def update_history(conn: duckdb.DuckDBPyConnection, store: Store, date: str | None = None) -> dict[str, int]:
     """Brings model_history and openness_changes up to date after publishing `date` (None: rebuild)."""
     conn.execute(read_sql("crawl_states.sql")).fetchall()
-    backfilled = None
+    counts: dict[str, int] = {}
     if date is not None and can_append(conn, date) and not backfill_changed(conn, store):
         run_statements(conn, history_sql("history_append.sql"), {"snapshot_date": date})
         mode = "appended"
     else:
-        backfilled = load_backfill_states(conn, store)
+        # pipeline.backfill imports pipeline.snapshot, which imports this module: imported here.
+        from pipeline.backfill import rederive_states
+
+        # A rebuild reads every backfilled state with the current extractor and rubric, as the crawl reads dates.
+        rederived = rederive_states(store)
+        counts["backfill_states"] = load_backfill_states(conn, store)
+        counts.update({name: n for name, n in rederived.items() if n})
         conn.execute(history_sql("history_rebuild.sql")).fetchall()
         mode = "rebuilt"
     conn.execute(read_sql("history_changes.sql")).fetchall()
-    counts = {} if backfilled is None else {"backfill_states": backfilled}
     counts[f"model_history_{mode}"] = conn.execute("SELECT count(*) FROM model_history").fetchall()[0][0]
     counts["openness_changes"] = conn.execute("SELECT count(*) FROM openness_changes").fetchall()[0][0]
     return counts
@@ -106,6 +127,33 @@ def update_history(conn: duckdb.DuckDBPyConnection, store: Store, date: str | No
 def rebuild_history(conn: duckdb.DuckDBPyConnection, store: Store) -> dict[str, int]:
     """Rebuilds model_history and openness_changes from every dated row and backfilled state."""
     return update_history(conn, store, None)
+
+
+def version_ranges(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, dt.date, dt.date, int]]:
+    """(extractor version, rubric version, first date, last date, dates) per run of published dates derived with
+    the same versions, oldest first."""
+    return conn.execute(read_sql("derivation_versions.sql")).fetchall()
+
+
+def backfill_versions(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+    """(extractor version, rubric version, states) of the backfilled states in the history."""
+    return conn.execute(
+        "SELECT extractor_version, rubric_version, count(*) FROM backfill_states GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+
+
+def mixed_versions(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """What to tell the operator when the history's states were read by more than one extractor or rubric version
+    (None when they were all read alike): the history makes no reading event across a version change."""
+    ranges, backfilled = version_ranges(conn), backfill_versions(conn)
+    if len({(e, r) for e, r, *_ in ranges} | {(e, r) for e, r, _ in backfilled}) <= 1:
+        return None
+    parts = [f"{first}" + (f" to {last}" if last != first else "") + f": extractor {e}, rubric {r}"
+             for e, r, first, last, _ in ranges]
+    parts += [f"{n:,} backfilled states: extractor {e}, rubric {r}" for e, r, n in backfilled]
+    return ("the history mixes extractor and rubric versions (" + "; ".join(parts) + "), so it derives no "
+            "license, code, checkpoint, dataset or class event where the version changes: run `openness reprocess` "
+            "to re-derive every date with the current versions")
 
 
 def publish_history(
@@ -120,11 +168,6 @@ def publish_history(
     store = Store.at(home)
     with writing_then_release(store, connection or build_resources(home)["duckdb"].get_connection()) as conn:
         ensure_schema(conn)
-        conn.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(conn):
             counts = rebuild_history(conn, store)
-            conn.execute("COMMIT")
-        except Exception:
-            conn.execute("ROLLBACK")
-            raise
     return counts

@@ -29,6 +29,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from pipeline.history import backfill_versions, version_ranges
 from pipeline.paths import REPO_ROOT, read_sql
 from pipeline.store.files import Store
 from pipeline.store.tables import date_column, table_schema
@@ -189,11 +190,8 @@ def describe(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "dates": dates,
         "rows_per_date": rows_per_date,
         "runs": runs,
-        "rubric_versions": rows(
-            "SELECT rubric_version, min(snapshot_date), max(snapshot_date), count(*) "
-            "FROM openness GROUP BY 1 ORDER BY 2"
-        ),
-        "extractor_versions": [v for (v,) in rows("SELECT DISTINCT extractor_version FROM model_facts ORDER BY 1")],
+        "versions": version_ranges(conn),  # the extractor and rubric versions of each run of dates
+        "backfill_versions": backfill_versions(conn) if _has_table(conn, "backfill_states") else [],
         "classes_latest": rows(
             "SELECT openness_class, count(*) FROM openness WHERE snapshot_date = ? GROUP BY 1 ORDER BY 2 DESC, 1",
             [latest],
@@ -216,6 +214,11 @@ def _has_table(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 def _count_if_table(conn: duckdb.DuckDBPyConnection, table: str, where: str) -> int:
     return conn.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchall()[0][0] if _has_table(conn, table) else 0
+
+
+def rubric_versions(facts: dict[str, Any]) -> list[str]:
+    """The rubric versions of the published dates, oldest first."""
+    return list(dict.fromkeys(rubric for _, rubric, *_ in facts["versions"]))
 
 
 def release_version(runs: list[dict[str, Any]]) -> str:
@@ -323,7 +326,7 @@ def croissant_metadata(facts: dict[str, Any], *, url: str | None = None):
             "A longitudinal dataset of how open Hugging Face models are: for every model in scope and every crawl "
             "date, the license, code links, checkpoint and dataset disclosures, openness grades per dimension with "
             f"the evidence behind each, and the crawl's own record. Snapshot dates {first} to {last}. Rubric "
-            f"{', '.join(v for v, *_ in facts['rubric_versions'])}: see RUBRIC.md; limitations in DATASHEET.md."
+            f"{', '.join(rubric_versions(facts))}: see RUBRIC.md; limitations in DATASHEET.md."
         ),
         cite_as=citation(facts, url=url),
         url=url,
@@ -377,7 +380,7 @@ def citation(facts: dict[str, Any], *, url: str | None = None) -> str:
         f"  author = {{{{{CREATOR}}}}},",
         f"  year = {{{last[:4]}}},",
         f"  version = {{{release_version(facts['runs'])}}},",
-        f"  note = {{Rubric {', '.join(v for v, *_ in facts['rubric_versions'])}}},",
+        f"  note = {{Rubric {', '.join(rubric_versions(facts))}}},",
     ]
     if url:
         lines.append(f"  url = {{{url}}},")
@@ -425,11 +428,8 @@ def datasheet(facts: dict[str, Any], *, url: str | None = None) -> str:
             "Both are test data; they are not observations of the Hub on those dates."
             if replayed else "Every date was crawled from the live Hub."
         ),
-        "rubric_versions": _markdown_table(
-            ["rubric version", "first date", "last date", "rows"],
-            [[f"`{v}`", a.isoformat(), b.isoformat(), f"{n:,}"] for v, a, b, n in facts["rubric_versions"]],
-        ),
-        "extractor_versions": ", ".join(f"`{v}`" for v in facts["extractor_versions"]) or "none",
+        "derivation_versions": _markdown_table(["derived", "extractor version", "rubric version"],
+                                               _version_rows(facts)),
         "pipeline_versions": ", ".join(f"`{v}`" for v in dict.fromkeys(run["pipeline_version"] for run in runs)),
         "backfill_note": (
             f"This release holds {facts['backfilled_states']:,} states dated from git history "
@@ -447,6 +447,16 @@ def datasheet(facts: dict[str, Any], *, url: str | None = None) -> str:
         "citation": citation(facts, url=url),
     }
     return string.Template(DATASHEET_TEMPLATE.read_text()).substitute(values)
+
+
+def _version_rows(facts: dict[str, Any]) -> list[list[str]]:
+    """One row per run of snapshot dates derived with the same versions, then the states dated from git history."""
+    rows = []
+    for extractor, rubric, first, last, dates in facts["versions"]:
+        span = first.isoformat() if first == last else f"{first} to {last}"
+        rows.append([f"{dates:,} snapshot date{'s' if dates != 1 else ''}: {span}", f"`{extractor}`", f"`{rubric}`"])
+    rows += [[f"{n:,} states dated from git history", f"`{e}`", f"`{r}`"] for e, r, n in facts["backfill_versions"]]
+    return rows
 
 
 def source_kind(endpoint: str) -> str:

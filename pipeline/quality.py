@@ -3,20 +3,23 @@
 GX validates a pandas batch: its SQL datasource cannot read DuckDB (it fetches after closing the
 connection). Importing GX takes seconds, so it is imported inside `validate`, never at module load.
 Suites may use `{"$PARAMETER": name}` for values known only at run time (the ids of another table,
-for integrity between tables). A list of structs reaches GX as its JSON text (`[{"component":"code",...}]`),
-so that regular expressions can check the values inside: GX's own JSON-schema check takes a second per
-thousand rows.
+for integrity between tables). `SUITES` says where each table is read and which parameters it needs: the
+Dagster checks (pipeline/defs/checks.py) and `openness reprocess` run the same suites through `check_table`.
+A list of structs reaches GX as its JSON text (`[{"component":"code",...}]`), so that regular expressions can
+check the values inside: GX's own JSON-schema check takes a second per thousand rows.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from pipeline.paths import EXPECTATIONS_DIR
+from pipeline.store.files import Store
 
 SAMPLE_SIZE = 5
 
@@ -109,6 +112,53 @@ def _json_text(column: str) -> pl.Expr:
     """A list of structs as JSON text; a null list stays null."""
     items = pl.col(column).list.eval(pl.element().struct.json_encode()).list.join(",")
     return pl.concat_str([pl.lit("["), items, pl.lit("]")]).alias(column)
+
+
+Parameters = Callable[[Store, str], dict[str, Any]]
+
+
+def _hub_ids(store: Store, area: str, table: str, date: str) -> pl.Series:
+    """A table's hub_id column for the date (the only column read: the suites need ids and row counts)."""
+    return store.read(area, table, date, columns=["hub_id"])["hub_id"]
+
+
+def _ids(store: Store, area: str, table: str, date: str) -> list[str]:
+    return _hub_ids(store, area, table, date).unique().to_list()
+
+
+def _known_hashes(store: Store, table: str, date: str) -> list[str]:
+    return store.scan_dates("raw", table, until=date).select("content_hash").collect()["content_hash"].to_list()
+
+
+def _openness_parameters(store: Store, date: str) -> dict[str, Any]:
+    ids = _hub_ids(store, "staging", "model_facts", date)  # read once for both
+    return {"model_facts_ids": ids.unique().to_list(), "model_facts_rows": len(ids)}
+
+
+# Each suite's table: the area it is read from on the date, and the run-time parameters of its suite.
+SUITES: dict[str, tuple[str, Parameters | None]] = {
+    "crawl_runs": ("raw", lambda s, d: {"models_raw_rows": len(_hub_ids(s, "raw", "models_raw", d))}),
+    "crawl_errors": ("raw", None),
+    "models_raw": ("raw", lambda s, d: {"card_hashes": _known_hashes(s, "cards", d),
+                                        "license_hashes": _known_hashes(s, "license_texts", d)}),
+    "datasets_raw": ("raw", None),
+    "cards": ("raw", None),
+    "license_texts": ("raw", None),
+    "model_facts": ("staging", lambda s, d: {"models_raw_ids": _ids(s, "raw", "models_raw", d)}),
+    "evidence": ("staging", lambda s, d: {"model_facts_ids": _ids(s, "staging", "model_facts", d)}),
+    "openness": ("staging", _openness_parameters),
+}
+
+
+def check_table(store: Store, table: str, date: str) -> SuiteResult:
+    """The table's suite on its rows of the date, with the parameters it needs."""
+    area, parameters = SUITES[table]
+    return validate(store.read(area, table, date), table, parameters(store, date) if parameters else {})
+
+
+def blocks(result: SuiteResult) -> bool:
+    """A failed suite stops publishing unless every failed expectation is only a warning (as in Dagster)."""
+    return not result.success and not result.only_warnings
 
 
 def _exception_message(info: Any) -> str | None:

@@ -29,6 +29,7 @@ class RunOutcome:
     failed_checks: list[dict[str, Any]] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. the history now mixes extractor or rubric versions
 
 
 def snapshot_definitions() -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
@@ -71,8 +72,10 @@ def run_snapshot(
         for e in result.all_events
         if e.is_step_failure and e.event_specific_data is not None and e.event_specific_data.error is not None
     ]
-    published = any(e.asset_key == asset_defs.published_snapshot.key for e in result.get_asset_materialization_events())
-    return RunOutcome(date, result.success, published, failed_checks, failed_steps, errors)
+    publishes = [e.materialization for e in result.get_asset_materialization_events()
+                 if e.asset_key == asset_defs.published_snapshot.key]
+    warnings = [p.metadata["mixed_versions"].value for p in publishes if "mixed_versions" in p.metadata]
+    return RunOutcome(date, result.success, bool(publishes), failed_checks, failed_steps, errors, warnings)
 
 
 def _root_message(error: Any) -> str:

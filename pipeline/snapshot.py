@@ -26,7 +26,7 @@ from pipeline.extract.datasets import declared_datasets
 from pipeline.extract.facts import extract
 from pipeline.extract.licenses import is_open_license, least_open, normalise_license_id
 from pipeline.extract.model import ModelInput
-from pipeline.history import run_statements, update_history
+from pipeline.history import run_statements, transaction, update_history
 from pipeline.hub.client import CrawlError, CrawlScope, HubClient
 from pipeline.openness.agreement import rename_aliases
 from pipeline.openness.lineage import inherit_grades, resolve_lineage
@@ -577,21 +577,27 @@ def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
 def publish(store: Store, conn: duckdb.DuckDBPyConnection, date: str) -> dict[str, int]:
     """Replaces the date in every DuckDB table in one transaction, then writes the date's Parquet snapshot."""
     ensure_schema(conn)
+    with transaction(conn):
+        counts = replace_date(store, conn, date)
+        counts.update(update_history(conn, store, date))
+    write_snapshot(store, date)
+    return counts
+
+
+def replace_date(store: Store, conn: duckdb.DuckDBPyConnection, date: str) -> dict[str, int]:
+    """The date's rows of every published table, replaced from its checked files (in the caller's transaction)."""
     statements = _sql_statements(read_sql("publish_snapshot.sql"))
     counts: dict[str, int] = {}
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        for table, area in PUBLISHED_FROM.items():
-            run_statements(conn, statements[table], {"snapshot_date": date, "path": str(store.path(area, table, date))})
-            counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE {date_column(table)} = ?", [date]).fetchall()[0][0]
-        counts.update(update_history(conn, store, date))
-        conn.execute("COMMIT")
-    except Exception:
-        conn.execute("ROLLBACK")
-        raise
+    for table, area in PUBLISHED_FROM.items():
+        run_statements(conn, statements[table], {"snapshot_date": date, "path": str(store.path(area, table, date))})
+        counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE {date_column(table)} = ?", [date]).fetchall()[0][0]
+    return counts
+
+
+def write_snapshot(store: Store, date: str) -> None:
+    """The date's Parquet snapshot for researchers: written once its rows are committed to the database."""
     for table, area in PUBLISHED_FROM.items():
         store.copy(area, "snapshots", table, date)
-    return counts
 
 
 def _sql_statements(text: str) -> dict[str, str]:

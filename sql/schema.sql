@@ -176,8 +176,10 @@ CREATE TABLE IF NOT EXISTS openness (
 );
 
 -- History (kept in step with the dated tables above and backfill_states at every publish; pipeline/history.py).
--- The state of a model is the columns between `repo_id` and `rubric_version` below: a new row starts whenever
--- one of them changes. Facts keep model_facts' meaning; grades keep openness' names.
+-- The state of a model is the columns from `repo_id` to `extractor_version` below: a new row starts whenever
+-- one of them changes. Facts keep model_facts' meaning; grades keep openness' names. The state includes the
+-- rubric and extractor versions that read it, so a new version starts new rows; it never makes an event (see
+-- openness_changes), and `openness reprocess` re-derives every date under one version.
 
 CREATE TABLE IF NOT EXISTS backfill_states (
     hub_id                   VARCHAR NOT NULL,
@@ -246,10 +248,19 @@ CREATE TABLE IF NOT EXISTS model_history (
     osaid_candidate          BOOLEAN NOT NULL,
     mof_class                VARCHAR NOT NULL,
     eosai_score              DOUBLE NOT NULL,
-    rubric_version           VARCHAR NOT NULL,
+    rubric_version           VARCHAR NOT NULL,  -- the rubric that graded this state (openness.rubric_version)
+    extractor_version        VARCHAR NOT NULL,  -- the extractor that read it (model_facts.extractor_version)
     PRIMARY KEY (hub_id, valid_from)
 );
+-- A database from before model_history kept the extractor version: the column is added and the old rows are
+-- dropped, so the next publish rebuilds the history (it is derived from the dated tables) with the versions.
+ALTER TABLE model_history ADD COLUMN IF NOT EXISTS extractor_version VARCHAR;
+DELETE FROM model_history WHERE extractor_version IS NULL;
 
+-- Events that compare what was read from a model (license_changed, training_code_*, checkpoints_published,
+-- datasets_disclosed, class_changed) are derived only between states read by the same extractor and rubric
+-- versions: a new version changes our reading, not the model. appeared, disappeared, renamed and gating come
+-- from the Hub's listing and are events whatever the versions (sql/history_changes.sql).
 CREATE TABLE IF NOT EXISTS openness_changes (
     change_date   DATE NOT NULL,     -- the first date the new state was seen
     hub_id        VARCHAR NOT NULL,

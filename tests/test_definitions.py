@@ -44,6 +44,19 @@ def test_daily_schedule_targets_the_snapshot_job():
     assert job.partitions_def is not None and "2025-03-31" in job.partitions_def.get_partition_keys()
 
 
+def test_reprocess_job_rederives_partitions_without_crawling():
+    """reprocess_snapshots runs facts, grades, their blocking checks and the publish per partition, and no crawl
+    asset: a backfill of it over past partitions reads only what their crawls stored."""
+    defs = load_definitions()
+    job = defs.resolve_job_def("reprocess_snapshots")
+    assert {node.name for node in job.graph.node_defs} == {
+        "model_facts", "model_facts_model_facts_expectations", "model_facts_evidence_expectations",
+        "openness", "openness_openness_expectations", "published_snapshot",
+    }
+    assert job.partitions_def == defs.resolve_job_def("daily_snapshot").partitions_def
+    assert "2025-03-31" in job.partitions_def.get_partition_keys()
+
+
 def test_workspace_yaml_loads_with_the_dagster_cli():
     result = subprocess.run(
         [str(Path(sys.executable).parent / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],

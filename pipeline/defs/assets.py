@@ -125,16 +125,23 @@ def openness(context: dg.AssetExecutionContext, store: StoreResource) -> dg.Mate
     pool="duckdb_writer",
     description="Publishes the date once every check passed: replaces the date in the DuckDB tables in one "
     "transaction, updates the history, releases the analysts' DuckDB file whole, and writes the Parquet snapshot "
-    "(snapshots/<table>/snapshot_date=YYYY-MM-DD/).",
+    "(snapshots/<table>/snapshot_date=YYYY-MM-DD/). Warns (metadata `mixed_versions`) when the history then mixes "
+    "extractor or rubric versions.",
 )
 def published_snapshot(context: dg.AssetExecutionContext, store: StoreResource, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    from pipeline.history import mixed_versions
     from pipeline.store.release import writing_then_release
 
     files = store.store()
     # The analysts' file is replaced whole, and only after a successful publish.
     with writing_then_release(files, duckdb.get_connection()) as conn:
         counts = snapshot.publish(files, conn, context.partition_key)
-    return dg.MaterializeResult(metadata={f"rows_{table}": n for table, n in counts.items()})
+        mixed = mixed_versions(conn)
+    metadata: dict[str, object] = {f"rows_{table}": n for table, n in counts.items()}
+    if mixed:
+        context.log.warning(mixed)
+        metadata["mixed_versions"] = mixed
+    return dg.MaterializeResult(metadata=metadata)
 
 
 class HistoryBackfillConfig(dg.Config):
@@ -182,8 +189,9 @@ def history_backfill(
     group_name="history",
     kinds={"duckdb"},
     pool="duckdb_writer",
-    description="Rebuilds model_history and openness_changes from every published date and backfilled state, and "
-    "releases the analysts' DuckDB file whole.",
+    description="Rebuilds model_history and openness_changes from every published date and backfilled state (states "
+    "read by another extractor or rubric version are re-derived from their stored texts first), and releases the "
+    "analysts' DuckDB file whole.",
 )
 def model_history(store: StoreResource, duckdb: DuckDBResource) -> dg.MaterializeResult:
     from pipeline.history import publish_history
