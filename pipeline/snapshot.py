@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipeline.extract.base_model import declared_base_models
+from pipeline.extract.base_model import every_declared_base
 from pipeline.extract.datasets import declared_datasets
 from pipeline.extract.facts import extract
 from pipeline.extract.licenses import is_open_license, least_open, normalise_license_id
@@ -150,9 +150,9 @@ def crawl_listing(
 
 
 def named_base_models(card_data: str | None, tags: list[str] | None) -> list[str]:
-    """Base model ids a repo declares, read by the extractor's own rule (front matter, else `base_model:` tags)."""
-    bases, _, _ = declared_base_models(_card_data_dict(card_data), [t for t in tags or [] if isinstance(t, str)])
-    return list(dict.fromkeys(n for n in bases if HUB_REPO_ID.match(n)))
+    """Base model ids a repo declares in its front matter or the Hub's tags, read by the extractor's own rules."""
+    bases = every_declared_base(_card_data_dict(card_data), [t for t in tags or [] if isinstance(t, str)])
+    return [n for n in bases if HUB_REPO_ID.match(n)]
 
 
 def _card_data_dict(card_data: str | None) -> dict[str, Any]:

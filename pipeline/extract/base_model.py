@@ -123,8 +123,7 @@ def hub_model_id(hit: UrlHit) -> str | None:
 def declared_base_models(metadata: dict[str, Any], tags: list[str], problems: list[str] | None = None
                          ) -> tuple[list[str], str | None, str | None]:
     """(bases, relation, source) that the front matter's `base_model`, else the Hub's `base_model:[relation:]id`
-    tags, declare; source is None when neither does. The crawl reads these too (pipeline.snapshot), to fetch
-    base models outside its scope."""
+    tags, declare; source is None when neither does."""
     declared = metadata.get("base_model")
     values = declared if isinstance(declared, list) else [declared]
     bases = [b.strip() for b in values if isinstance(b, str) and b.strip()]
@@ -144,6 +143,14 @@ def declared_base_models(metadata: dict[str, Any], tags: list[str], problems: li
         tag_bases.append(parts[-1])
     tag_bases = list(dict.fromkeys(b for b in tag_bases if b))
     return (tag_bases, relation, "tags") if tag_bases else ([], relation, None)
+
+
+def every_declared_base(metadata: dict[str, Any], tags: list[str]) -> list[str]:
+    """The bases both sources declare, front matter first: the crawl fetches them all (pipeline.snapshot), as the
+    front matter may still name a base by an old id that the Hub's tags give by its current one."""
+    front_matter, _, _ = declared_base_models(metadata, [])
+    from_tags, _, _ = declared_base_models({}, tags)
+    return list(dict.fromkeys(front_matter + from_tags))
 
 
 def extract_base_model(
@@ -179,6 +186,8 @@ def _card_candidates(card: Card) -> list[BaseCandidate]:
                 found.append(BaseCandidate(name, "finetune", "field", field.pos, f"`{field.key}` field",
                                            card.body[field.pos : field.end]))
     for block in card.code_blocks:
+        if "model_name_or_path" not in block.text and "base_model" not in block.text:
+            continue  # every key _CONFIG_KEY knows holds one of these
         for match in _CONFIG_KEY.finditer(block.text):
             line_start = block.text.rfind("\n", 0, match.start()) + 1
             if "(" in block.text[line_start : match.start()]:

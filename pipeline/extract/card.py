@@ -575,16 +575,21 @@ def _fields(card: Card) -> list[Field]:
             if not value.strip():  # the value is the block indented under the key
                 value_pos, end = _indented_block(body, end, len(indent.expandtabs(4)))
                 value = body[value_pos:end]
-            key = clean_inline_markdown(key).lower().removesuffix(" [optional]")
-            found.append(Field(pos, key, value.strip(), value_pos, end))
+            found.append(Field(pos, _field_key(key), value.strip(), value_pos, end))
     for table in _tables(card, columns=2):
         for row in table.rows:
             if len(row) == 2:
                 (key_pos, key), (value_pos, value) = row
-                found.append(Field(key_pos, clean_inline_markdown(key).lower(), value.strip(), value_pos,
-                                   value_pos + len(value)))
+                found.append(Field(key_pos, _field_key(key), value.strip(), value_pos, value_pos + len(value)))
     found.sort(key=lambda f: f.pos)
     return found
+
+
+def _clean_field_key(key: str) -> str:
+    return clean_inline_markdown(key).lower().removesuffix(" [optional]")
+
+
+_field_key = memoised_when_short(_clean_field_key, maxsize=8192)  # keys repeat across cards ("learning_rate")
 
 
 def _lines_with_an_early_colon(body: str) -> list[int]:

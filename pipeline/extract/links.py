@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
+from pipeline.extract.card import Card, UrlHit, _cached, evidence_row, plain_text
 from pipeline.extract.families import RL_FAMILIES
 from pipeline.vocabulary import CardFamily, CodeRole
 
@@ -224,20 +224,23 @@ def extract_code_links(card: Card, family: CardFamily = CardFamily.OTHER, repo_i
     return ordered, evidence, problems
 
 
-@dataclass
 class _CardContext:
-    """What role decisions read besides the link's own sentence."""
+    """What role decisions read besides the link's own sentence; each part is read only when a link needs it."""
 
-    card: Card
-    family: CardFamily
-    repo_id: str
+    def __init__(self, card: Card, family: CardFamily, repo_id: str) -> None:
+        self.card, self.family = card, family
+        self.owner = repo_id.split("/", 1)[0].lower() if "/" in repo_id else ""
 
-    def __post_init__(self) -> None:
-        self.owner = self.repo_id.split("/", 1)[0].lower() if "/" in self.repo_id else ""
-        # (the heading over the block, the block), lower case, for each code block that runs a training command
-        self.training_commands = [(self.card.section_at(block.start).rsplit(" > ", 1)[-1].lower(), block.text.lower())
-                                  for block in self.card.code_blocks if _TRAINING_COMMAND.search(block.text)]
-        self.data_field_spans = [(f.value_pos, f.end) for f in self.card.fields if f.key in _DATA_FIELD_KEYS]
+    @_cached
+    def training_commands(self) -> list[tuple[str, str]]:
+        """(the heading over the block, the block), lower case, for each code block that runs a training command."""
+        card = self.card
+        return [(card.section_at(block.start).rsplit(" > ", 1)[-1].lower(), block.text.lower())
+                for block in card.code_blocks if _TRAINING_COMMAND.search(block.text)]
+
+    @_cached
+    def data_field_spans(self) -> list[tuple[int, int]]:
+        return [(f.value_pos, f.end) for f in self.card.fields if f.key in _DATA_FIELD_KEYS]
 
 
 def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole | None, str, str]:
