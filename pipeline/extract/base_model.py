@@ -22,9 +22,9 @@ RELATIONS = frozenset(BaseRelation)
 _NOT_MODEL_PAGES = {"datasets", "spaces", "docs", "blog", "papers", "models", "collections", "organizations",
                     "settings", "join", "login", "pricing", "tasks", "learn", "api", "new", "chat", "posts",
                     "enterprise", "hub", "welcome", "search", "nlp", "transformers", "course", "huggingface"}
-_BASE_FIELDS = {"finetuned from model", "fine-tuned from", "finetuned from",
+_BASE_FIELDS = frozenset({"finetuned from model", "fine-tuned from", "finetuned from",
                 "base model", "base_model", "pretrained model", "pre-trained model", "initialized from",
-                "initialised from", "parent model", "backbone", "base checkpoint", "foundation model"}
+                "initialised from", "parent model", "backbone", "base checkpoint", "foundation model"})
 _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or_path|base_model)["']?\s*[:=]\s*["']?"""
                          r"""([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)""")
 # Cues just before a base model's name or link, each with the relation it states.
@@ -179,12 +179,11 @@ def extract_base_model(
 
 def _card_candidates(card: Card) -> list[BaseCandidate]:
     found: list[BaseCandidate] = []
-    for field in card.fields:
-        if field.key in _BASE_FIELDS:
-            name = _field_name(card, field.value_pos, field.end)
-            if name:
-                found.append(BaseCandidate(name, "finetune", "field", field.pos, f"`{field.key}` field",
-                                           card.body[field.pos : field.end]))
+    for field in card.fields_with_keys(_BASE_FIELDS):
+        name = _field_name(card, field.value_pos, field.end)
+        if name:
+            found.append(BaseCandidate(name, "finetune", "field", field.pos, f"`{field.key}` field",
+                                       card.body[field.pos : field.end]))
     for block in card.code_blocks:
         if "model_name_or_path" not in block.text and "base_model" not in block.text:
             continue  # every key _CONFIG_KEY knows holds one of these
@@ -203,18 +202,19 @@ def _card_candidates(card: Card) -> list[BaseCandidate]:
             found += _named_link(card, hit)
             continue
         start, end = card.sentence_bounds(hit.text_start, hit.end)
-        sentence = body[start:end]
-        if _NOT_BASE_CONTEXT.search(hit.link_text) or _NOT_BASE_CONTEXT.search(plain_text(sentence)):
-            continue
         before = plain_text(body[max(start, hit.text_start - _PROSE_WINDOW) : hit.text_start])
         link_end = body.find(")", hit.end, hit.end + 3)
         after = plain_text(body[(link_end + 1 if link_end >= 0 else hit.end) : hit.end + _PROSE_WINDOW])
         relation = _relation_before(before)
         if relation and not _ARCHITECTURE_AFTER.match(after):
-            found.append(BaseCandidate(model_id, relation, "linked prose", hit.start, "named before the link", sentence))
+            rule = "named before the link"
         elif _AFTER_BASE.match(after) and not before.rstrip().lower().endswith(("on", "with", "using")):
-            found.append(BaseCandidate(model_id, "finetune", "linked prose", hit.start, "fine-tuned after the link",
-                                       sentence))
+            relation, rule = "finetune", "fine-tuned after the link"
+        else:
+            continue
+        sentence = body[start:end]
+        if not (_NOT_BASE_CONTEXT.search(hit.link_text) or _NOT_BASE_CONTEXT.search(plain_text(sentence))):
+            found.append(BaseCandidate(model_id, relation, "linked prose", hit.start, rule, sentence))
     if not found:
         found += _named_candidates(card)
     if found and _FROM_SCRATCH.search(card.body):

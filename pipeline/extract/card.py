@@ -150,6 +150,7 @@ class Card:
     urls: list[UrlHit] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     comments: list[tuple[int, str]] = field(default_factory=list)  # (offset, text) of each HTML comment, blanked in body
+    _keywords: dict[str, list[int]] = field(default_factory=dict, repr=False)  # keyword -> offsets (keyword_at)
     _newlines: list[int] = field(default_factory=list, repr=False)
     _fences: list[int] = field(default_factory=list, repr=False)
     _heading_pos: list[int] = field(default_factory=list, repr=False)
@@ -207,22 +208,40 @@ class Card:
             blocks.append(CodeBlock(start, end, info, self.body[line_end + 1 : end]))
         return blocks
 
+    def keyword_at(self, keyword: str) -> list[int]:
+        """Offsets of a lower-case keyword in the body (found once per card and keyword)."""
+        found = self._keywords.get(keyword)
+        if found is None:
+            found, at, lower = [], self.lower.find(keyword), self.lower
+            while at >= 0:
+                found.append(at)
+                at = lower.find(keyword, at + len(keyword))
+            self._keywords[keyword] = found
+        return found
+
     def keyword_matches(self, pattern: re.Pattern, keywords: tuple[str, ...], reach: int = 80) -> list[re.Match]:
         """Matches of `pattern` on the body near each occurrence of a lower-case keyword it needs (within `reach`
         characters either side), in order. A pattern that does not start with a literal is tried at every
         offset of a whole card; near its keywords it is tried on a few windows instead."""
-        lower, body, found = self.lower, self.body, {}
+        body, found = self.body, {}
         for keyword in keywords:
-            at = lower.find(keyword)
-            while at >= 0:
+            for at in self.keyword_at(keyword):
                 for match in pattern.finditer(body, max(0, at - reach), at + len(keyword) + reach):
                     found.setdefault(match.span(), match)
-                at = lower.find(keyword, at + len(keyword))
-        return [found[span] for span in sorted(found)]
+        return [found[span] for span in sorted(found)] if len(found) > 1 else list(found.values())
 
-    def field(self, *keys: str) -> list[Field]:
-        """The fields whose key is one of `keys` (lower case)."""
-        return [f for f in self.fields if f.key in keys]
+    def fields_with_keys(self, keys: frozenset[str]) -> list[Field]:
+        """The fields whose key is one of `keys` (lower case). All fields are read only if such a key occurs in the
+        card followed by a colon or a table cell's end: most cards have none, and reading every field costs more."""
+        lower = self.lower
+        for key in keys:
+            for at in self.keyword_at(key):
+                after = at + len(key)
+                while after < len(lower) and lower[after] in " \t*_":
+                    after += 1
+                if lower.startswith((":", "|", "[optional]"), after):
+                    return [f for f in self.fields if f.key in keys]
+        return []
 
     def line_of(self, pos: int) -> int:
         """README line number (1-based) of a body offset."""

@@ -389,7 +389,17 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
     segments = [s for s in hit.path.split("/") if s] if on_hub else []  # only read for Hub links
     if segments[:1] == ["datasets"]:
         return _hub_dataset(card, hit)
-    if not hit.link_text or not _name_like(hit.link_text):
+    if not hit.link_text:
+        return []
+    heading = card.heading_index_at(hit.start)
+    in_data_list = heading >= 0 and data_headings[heading] and not _excluded(card.headings[heading].title) and (
+        _opens_list_item(card, hit))
+    # `before` is at most the CONTEXT_CHARS characters ahead of the link text (sentence_bounds reaches no
+    # further), so if neither word occurs there, the link is no object of "trained on".
+    window = card.lower[max(0, hit.text_start - CONTEXT_CHARS) : hit.text_start]
+    if not in_data_list and "trained" not in window and "tuned" not in window:
+        return []
+    if not _name_like(hit.link_text):
         return []
     sentence_start, _ = card.sentence_bounds(hit.text_start, hit.end)
     if hit.host in _NOT_DATA_HOSTS and not _DATA_WORDS_IN_NAME.search(hit.link_text) and not (
@@ -398,15 +408,8 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
     if hit.host == "github.com" and hit.path.strip("/").split("/")[1:2] and (
             hit.path.strip("/").split("/")[1].lower() in GENERAL_LIBRARIES):
         return []  # "trained on [spacy](https://github.com/explosion/spaCy)": the library, not data
-    heading = card.heading_index_at(hit.start)
-    if heading >= 0 and data_headings[heading] and not _excluded(card.headings[heading].title) and (
-            _opens_list_item(card, hit)):
+    if in_data_list:
         return [(hit.text_start, hit.link_text, "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None)]
-    # `before` is at most the CONTEXT_CHARS characters ahead of the link text (sentence_bounds reaches no
-    # further), so if neither word occurs there, the sentence need not be found: the answer is no.
-    window = card.lower[max(0, hit.text_start - CONTEXT_CHARS) : hit.text_start]
-    if "trained" not in window and "tuned" not in window:
-        return []
     before = card.lower[sentence_start : hit.text_start]
     if ("trained" in before or "tuned" in before) and DATA_OBJECT.search(plain_text(before)):
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
@@ -436,9 +439,7 @@ def _field_datasets(card: Card) -> list[tuple[int, str, str | None]]:
     """`* dataset: opus`, `- **Dataset:** [ImageNet-1k](...)`, `* data: opusTCv20210807+pft ([source](...))`: the
     value's Hub dataset links, else the link that opens it, else its text before any link or parenthesis."""
     found = []
-    for field in card.fields:
-        if field.key not in _DATASET_FIELDS:
-            continue
+    for field in card.fields_with_keys(_DATASET_FIELDS):
         links = [hit for hit in card.urls if field.value_pos <= hit.start < field.end]
         hub = [item for hit in links for item in _hub_dataset(card, hit)]
         if hub:

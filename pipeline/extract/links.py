@@ -124,7 +124,7 @@ DATA_OBJECT = re.compile(
     re.IGNORECASE,
 )
 _DATA_LINK_TEXT = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|treebanks?)\b", re.IGNORECASE)
-_DATA_FIELD_KEYS = {"dataset", "datasets", "training data", "training dataset", "corpus", "data source"}
+_DATA_FIELD_KEYS = frozenset({"dataset", "datasets", "training data", "training dataset", "corpus", "data source"})
 # A training command in a code block: `python train.py`, `rl_zoo3.train`, `./run.sh`, `cd recipes/...`.
 _TRAINING_COMMAND = re.compile(
     r"(?:^|\s)(?:python3?\s+(?:-m\s+)?\S*train\S*|\S*train\S*\.(?:py|sh)\b|\./run\.sh|cd\s+\S*(?:recipes|egs2?)/)",
@@ -240,7 +240,7 @@ class _CardContext:
 
     @_cached
     def data_field_spans(self) -> list[tuple[int, int]]:
-        return [(f.value_pos, f.end) for f in self.card.fields if f.key in _DATA_FIELD_KEYS]
+        return [(f.value_pos, f.end) for f in self.card.fields_with_keys(_DATA_FIELD_KEYS)]
 
 
 def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole | None, str, str]:
