@@ -223,8 +223,10 @@ class Card:
         """Matches of `pattern` on the body near each occurrence of a lower-case keyword it needs (within `reach`
         characters either side), in order. A pattern that does not start with a literal is tried at every
         offset of a whole card; near its keywords it is tried on a few windows instead."""
-        body, found = self.body, {}
+        body, lower, found = self.body, self.lower, {}
         for keyword in keywords:
+            if keyword not in lower:
+                continue
             for at in self.keyword_at(keyword):
                 for match in pattern.finditer(body, max(0, at - reach), at + len(keyword) + reach):
                     found.setdefault(match.span(), match)
@@ -235,6 +237,8 @@ class Card:
         card followed by a colon or a table cell's end: most cards have none, and reading every field costs more."""
         lower = self.lower
         for key in keys:
+            if key not in lower:  # (a scan in C: cheaper than the call below for the many absent keys)
+                continue
             for at in self.keyword_at(key):
                 after = at + len(key)
                 while after < len(lower) and lower[after] in " \t*_":
