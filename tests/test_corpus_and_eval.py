@@ -204,7 +204,7 @@ def test_runs_read_ahead_of_the_workers_are_bounded():
 
     with ThreadPoolExecutor(2) as pool:
         for done, (facts, _, _) in enumerate(_in_order(pool, runs(), ahead=4)):
-            assert facts[0] == [f"org/m{done}"]  # in input order
+            assert facts["repo_id"].to_pylist() == [f"org/m{done}"]  # in input order
             assert len(read) <= done + 4
     assert len(read) == 20
 
