@@ -17,7 +17,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
-import functools
 import gc
 import multiprocessing
 import os
@@ -26,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
@@ -57,8 +57,9 @@ class CorpusError(Exception):
 # ---- reading ------------------------------------------------------------------------------------------
 
 
-def read_corpus(source: str | Path) -> Iterator[ModelInput]:
-    """ModelInputs from a README folder, a Parquet dump, or a folder of Parquet shards."""
+def read_corpus(source: str | Path, *, defer_reading: bool = False) -> Iterator[ModelInput | CardFile]:
+    """ModelInputs from a README folder, a Parquet dump, or a folder of Parquet shards. With `defer_reading`,
+    a folder's cards come as CardFiles, read by whoever extracts them (a worker process, not the writer)."""
     path = Path(source)
     if not path.exists():
         raise CorpusError(f"{path} does not exist")
@@ -67,7 +68,7 @@ def read_corpus(source: str | Path) -> Iterator[ModelInput]:
         if shards:  # first: a dump's folder may hold the dataset's own README.md
             return read_card_dump(shards)
         if next(_card_files(path), None):
-            return read_readme_folder(path)
+            return read_readme_folder(path, defer_reading=defer_reading)
         raise CorpusError(f"{path} holds neither README files (*.md) nor a Parquet card dump (*.parquet)")
     if path.suffix == ".parquet":
         return read_card_dump([path])
@@ -84,7 +85,19 @@ def repo_id_from_file_name(name: str) -> str:
     return name.replace("__", "/", 1)
 
 
-def read_readme_folder(folder: Path) -> Iterator[ModelInput]:
+@dataclass(frozen=True, slots=True)
+class CardFile:
+    """A README file of a folder corpus, not read yet."""
+
+    repo_id: str
+    path: str
+
+    def read(self) -> ModelInput:
+        with open(self.path, "rb") as file:
+            return ModelInput(repo_id=self.repo_id, readme=_text_or_bytes(file.read()))
+
+
+def read_readme_folder(folder: Path, *, defer_reading: bool = False) -> Iterator[ModelInput | CardFile]:
     """One ModelInput per `*.md` file in the folder and its subfolders, in path order (sorted folder by folder).
 
     The repo id is the file's (repo_id_from_file_name), except that a file named `README.md` is named after its
@@ -101,9 +114,8 @@ def read_readme_folder(folder: Path) -> Iterator[ModelInput]:
         if repo_id in seen:
             repo_id = relative
         seen.add(repo_id)
-        with open(os.path.join(folder, relative), "rb") as file:
-            readme = _text_or_bytes(file.read())
-        yield ModelInput(repo_id=repo_id, readme=readme)
+        card = CardFile(repo_id, os.path.join(folder, relative))
+        yield card if defer_reading else card.read()
 
 
 def _card_files(folder: Path | str, prefix: str = "") -> Iterator[str]:
@@ -221,7 +233,7 @@ def extract_corpus(
     With workers > 1, runs of cards are extracted by that many processes; the files are the same either way.
     """
     out = Path(out)
-    inputs = read_corpus(source)
+    inputs = read_corpus(source, defer_reading=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     facts_schema, evidence_schema = output_schema("model_facts"), output_schema("evidence")
     started = time.perf_counter()
@@ -265,7 +277,7 @@ def extract_corpus(
     }
 
 
-def _runs(inputs: Iterator[ModelInput], limit: int | None) -> Iterator[list[ModelInput]]:
+def _runs(inputs: Iterator[ModelInput | CardFile], limit: int | None) -> Iterator[list[ModelInput | CardFile]]:
     """The inputs in order, `limit` at most, in runs of RUN_CARDS (or RUN_CHARS of text).
 
     Reading one README file between two extractions costs about a tenth more than reading a run of them and
@@ -279,7 +291,7 @@ def _runs(inputs: Iterator[ModelInput], limit: int | None) -> Iterator[list[Mode
         chars = 0
         for model in inputs:
             run.append(model)
-            chars += len(model.readme) if model.readme is not None else 0
+            chars += len(model.readme) if isinstance(model, ModelInput) and model.readme is not None else 0
             if len(run) == RUN_CARDS or chars >= RUN_CHARS or len(run) == remaining:
                 break
         if not run:
@@ -289,14 +301,15 @@ def _runs(inputs: Iterator[ModelInput], limit: int | None) -> Iterator[list[Mode
         yield run
 
 
-def _extract_run(run: list[ModelInput]) -> tuple[pa.Table, pa.Table, int]:
+def _extract_run(run: list[ModelInput | CardFile]) -> tuple[pa.Table, pa.Table, int]:
     """The facts and evidence of a run of cards as Arrow tables, and how many cards had parse problems. A worker
     builds the tables itself (the columns of a run are built in parallel, not by the writing process), and they
     travel back as Arrow buffers, which pickle far faster than rows of Python objects."""
     facts_schema, evidence_schema = output_schema("model_facts"), output_schema("evidence")
     facts, evidence = _Batch(facts_schema), _Batch(evidence_schema)
     with_problems = 0
-    for model in run:
+    for item in run:
+        model = item.read() if isinstance(item, CardFile) else item
         extraction = extract(model)
         facts.add(model.repo_id, [extraction.facts])
         evidence.add(model.repo_id, extraction.evidence)
@@ -312,7 +325,7 @@ def _write(writer: pq.ParquetWriter, tables: list[pa.Table]) -> None:
 
 
 @contextlib.contextmanager
-def _extracted(runs: Iterator[list[ModelInput]], workers: int) -> Iterator[Iterator[tuple[pa.Table, pa.Table, int]]]:
+def _extracted(runs: Iterator[list[ModelInput | CardFile]], workers: int) -> Iterator[Iterator[tuple[pa.Table, pa.Table, int]]]:
     """Each run's _extract_run, in input order: in this process, or by a pool of `workers` processes.
 
     The workers are forked on Linux (they start at once, the extractor already imported) and ignore Ctrl-C,
@@ -332,7 +345,7 @@ def _extracted(runs: Iterator[list[ModelInput]], workers: int) -> Iterator[Itera
         pool.shutdown(cancel_futures=True)
 
 
-def _in_order(pool: ProcessPoolExecutor, runs: Iterator[list[ModelInput]], ahead: int) -> Iterator[tuple]:
+def _in_order(pool: ProcessPoolExecutor, runs: Iterator[list[ModelInput | CardFile]], ahead: int) -> Iterator[tuple]:
     """The pool's results in the order of the runs, with `ahead` runs submitted at most."""
     pending: collections.deque = collections.deque()
     for run in runs:
