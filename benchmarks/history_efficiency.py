@@ -56,7 +56,7 @@ def revision_states(world: World) -> pl.DataFrame:
             repo_id=rev["repo_id"], readme=text, card_data=info.get("cardData"), tags=rev["tags"],
             siblings=[f["path"] for f in rev["files"]], branches=[r["name"] for r in rev["refs"] if r["kind"] == "branch"],
             gated=gated,
-        )).facts
+        )).row
         grades = grade(facts, gated=gated)
         rows.append({
             "hub_id": rev["hub_id"], "commit_date": rev["commit_date"], "deleted": False, "repo_id": rev["repo_id"],

@@ -240,7 +240,7 @@ def state_row(
         license_file=license_file,
         gated=gated,
         dataset_licenses=dataset_licenses,
-    )).facts
+    )).row
     return {
         "hub_id": hub_id,
         "repo_id": repo_id,

@@ -238,8 +238,8 @@ def score_cards(labels_path: Path, source: CardSource) -> dict:
         if text is None:
             continue
         extraction = extract(ModelInput(repo_id=repo_id_of(label["path"]), readme=text))
-        result = CardResult(label["path"], extraction.facts.get("card_family") or "other",
-                            RL_TEMPLATE_TAG in (label.get("notes") or ""), view_of_facts(extraction.facts),
+        result = CardResult(label["path"], extraction.facts.card.family.value,
+                            RL_TEMPLATE_TAG in (label.get("notes") or ""), view_of_facts(extraction.row),
                             view_of_label(label), extraction.evidence)
         results.append(result)
     groups = {"all cards": results, "without [rl-template]": [r for r in results if not r.rl_template]}

@@ -311,9 +311,9 @@ def _extract_run(run: list[ModelInput | CardFile]) -> tuple[pa.Table, pa.Table, 
     for item in run:
         model = item.read() if isinstance(item, CardFile) else item
         extraction = extract(model)
-        facts.add(model.repo_id, [extraction.facts])
+        facts.add(model.repo_id, [extraction.row])
         evidence.add(model.repo_id, extraction.evidence)
-        with_problems += bool(extraction.facts["parse_problems"])
+        with_problems += bool(extraction.facts.parse_problems)
     return facts.table(facts_schema), evidence.table(evidence_schema), with_problems
 
 

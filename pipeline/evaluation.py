@@ -272,7 +272,7 @@ def score_fixture(labels_path: Path = LABELS, store: CardStore | None = None) ->
             missing.append(label["card"])
             continue
         extraction = extract(ModelInput(repo_id=repo_id, readme=readme))
-        ours = fixture_view_of_facts(extraction.facts, extraction.evidence)
+        ours = fixture_view_of_facts(extraction.row, extraction.evidence)
         expected = fixture_view_of_label(label)
         for name, score in scalars.items():
             score.add(ours[name], expected[name])
@@ -350,7 +350,7 @@ def score_peatmoss(peatmoss_path: Path = PEATMOSS, store: CardStore | None = Non
         if readme is None:
             continue
         scored.append(repo_id)
-        ours = peatmoss_view_of_facts(extract(ModelInput(repo_id=repo_id, readme=readme)).facts)
+        ours = peatmoss_view_of_facts(extract(ModelInput(repo_id=repo_id, readme=readme)).row)
         expected = peatmoss_view_of_label(label)
         for name, score in scalars.items():
             score.add(ours[name], expected[name])
@@ -407,7 +407,7 @@ def score_license_lists(paths: dict[str, Path] | None = None) -> dict:
         for scenario, card_data_of in LICENSE_SCENARIOS[name].items():
             same_id = same_family = resolved = 0
             for row in labelled:
-                facts = extract(ModelInput(repo_id=row["repo_id"], card_data=card_data_of(row))).facts
+                facts = extract(ModelInput(repo_id=row["repo_id"], card_data=card_data_of(row))).row
                 expected = normalise_license_id(row["suggested_license_name"]) or "unknown"
                 ours = resolved_license(facts)
                 resolved += ours not in (None, "other", "unknown")

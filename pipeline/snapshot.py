@@ -538,7 +538,7 @@ def build_facts(store: Store, date: str) -> dict:
             model_input(row, readmes.get(row["readme_hash"]), licenses.get(row["license_text_hash"]), dataset_licenses)
         )
         ids = {**key, "hub_id": row["hub_id"], "repo_id": row["repo_id"]}
-        facts_rows.append({**found.facts, **ids})
+        facts_rows.append({**found.row, **ids})
         evidence_rows.extend({**e, **ids} for e in found.evidence)
     store.write("staging", "model_facts", date, facts_rows)
     store.write("staging", "evidence", date, evidence_rows)

@@ -15,7 +15,7 @@ from pipeline.extract.model import ModelInput
 
 
 def facts_of(readme: str, repo_id: str = "someone/model", **inputs) -> dict:
-    return extract(ModelInput(repo_id=repo_id, readme=readme, **inputs)).facts
+    return extract(ModelInput(repo_id=repo_id, readme=readme, **inputs)).row
 
 
 def roles(facts: dict) -> dict[str, str]:
@@ -111,7 +111,7 @@ CLEANRL = (
 )
 def test_families_are_recognised_by_their_generators_markers(readme, inputs, family):
     extraction = extract(ModelInput(repo_id="someone/model", readme=readme, **inputs))
-    assert extraction.facts["card_family"] == family.value
+    assert extraction.row["card_family"] == family.value
     rows = [row for row in extraction.evidence if row["dimension"] == "card_family"]
     assert len(rows) == (0 if family is CardFamily.OTHER else 1)
 

@@ -34,7 +34,7 @@ def card_text(shared_data: Path, repo_id: str, sha: str | None = None) -> str:
 
 
 def extract_card(shared_data: Path, repo_id: str, sha: str | None = None, **inputs) -> dict:
-    return extract(ModelInput(repo_id=repo_id, readme=card_text(shared_data, repo_id, sha), **inputs)).facts
+    return extract(ModelInput(repo_id=repo_id, readme=card_text(shared_data, repo_id, sha), **inputs)).row
 
 
 def labelled_cards(shared_data: Path) -> list[tuple[dict, str, str]]:
@@ -136,8 +136,8 @@ def test_mistral_without_front_matter_takes_license_from_readme(shared_data):
     text = card_text(shared_data, MISTRAL, MISTRAL_NO_FRONT_MATTER)
     assert parse_card(text).has_front_matter is False
     extraction = extract(ModelInput(repo_id=MISTRAL, readme=text))
-    assert extraction.facts["license_source"] == "readme"
-    assert extraction.facts["license_id"] == "apache-2.0"
+    assert extraction.row["license_source"] == "readme"
+    assert extraction.row["license_id"] == "apache-2.0"
     assert [row["location"] for row in extraction.evidence if row["dimension"] == "license"] == ["README.md:22"]
 
 
@@ -186,7 +186,7 @@ def test_listing_fields_and_tags_without_readme():
         tags=["license:llama3.1", "dataset:org/data", "arxiv:2407.21783",
               "base_model:quantized:meta-llama/Llama-3.1-8B"],
         gated="manual",
-    )).facts
+    )).row
     assert facts["has_card"] is False
     assert facts["license_source"] == "tags"
     assert facts["license_family"] == "community"
@@ -203,7 +203,7 @@ def test_listing_fields_and_tags_without_readme():
 def test_card_data_is_used_when_the_readme_is_missing():
     card_data = {"license": "other", "license_name": "llama-2-community-license", "base_model": ["a/b", "c/d"],
                  "base_model_relation": "merge"}
-    facts = extract(ModelInput(repo_id="org/model", card_data=card_data)).facts
+    facts = extract(ModelInput(repo_id="org/model", card_data=card_data)).row
     assert (facts["license_id"], facts["license_name"]) == ("other", "llama-2-community-license")
     assert facts["license_family"] == "community"
     assert facts["base_models"] == ["a/b", "c/d"]
@@ -212,21 +212,21 @@ def test_card_data_is_used_when_the_readme_is_missing():
 
 def test_license_conflict_between_metadata_and_readme():
     readme = "---\nlicense: mit\n---\n# Model\n\nThis model is released under the Apache 2.0 license.\n"
-    facts = extract(ModelInput(repo_id="org/model", readme=readme)).facts
+    facts = extract(ModelInput(repo_id="org/model", readme=readme)).row
     assert facts["license_id"] == "mit"
     assert facts["license_conflict"] is True
 
 
 def test_license_tag_disagreeing_with_metadata_is_a_conflict():
     readme = "---\nlicense: apache-2.0\n---\n"
-    facts = extract(ModelInput(repo_id="org/model", readme=readme, tags=["license:cc-by-nc-4.0"])).facts
+    facts = extract(ModelInput(repo_id="org/model", readme=readme, tags=["license:cc-by-nc-4.0"])).row
     assert facts["license_conflict"] is True
 
 
 def test_license_other_resolved_from_license_file():
     facts = extract(ModelInput(repo_id="org/model", readme="---\nlicense: other\nlicense_link: LICENSE\n---\n",
                                license_text="LLAMA 2 COMMUNITY LICENSE AGREEMENT\nLlama 2 Version Release Date: ...",
-                               license_file="LICENSE.txt")).facts
+                               license_file="LICENSE.txt")).row
     assert facts["license_id"] == "other"
     assert facts["license_link"] == "LICENSE"
     assert facts["license_family"] == "community"
@@ -234,8 +234,8 @@ def test_license_other_resolved_from_license_file():
 
 def test_license_file_alone():
     extraction = extract(ModelInput(repo_id="org/model", license_text=MIT_TEXT, license_file="LICENSE"))
-    assert extraction.facts["license_source"] == "license_file"
-    assert extraction.facts["license_id"] == "mit"
+    assert extraction.row["license_source"] == "license_file"
+    assert extraction.row["license_id"] == "mit"
     row = extraction.evidence[0]
     assert (row["dimension"], row["source_kind"], row["location"]) == ("license", "license_file", "LICENSE")
 
@@ -306,13 +306,13 @@ def test_checkpoint_patterns_and_files():
     files = checkpoint_files(["checkpoint-1000/model.safetensors", "checkpoint-1000/config.json",
                               "checkpoint-2000/x.bin", "epoch=3-step=1000.ckpt", "sd-v1-4.ckpt", "model.safetensors"])
     assert files == ["checkpoint-1000/", "checkpoint-2000/", "epoch=3-step=1000.ckpt"]
-    facts = extract(ModelInput(repo_id="org/model", siblings=["checkpoint-1000/model.bin", "README.md"])).facts
+    facts = extract(ModelInput(repo_id="org/model", siblings=["checkpoint-1000/model.bin", "README.md"])).row
     assert (facts["checkpoint_files"], facts["checkpoints"]) == (1, "published")
 
 
 def test_arxiv_tags_do_not_bring_back_background_papers():
     readme = "---\nlicense: mit\n---\n# M\n\nWe use RoPE ([Su et al.](https://arxiv.org/abs/2104.09864)).\n"
-    facts = extract(ModelInput(repo_id="org/m", readme=readme, tags=["arxiv:2104.09864", "arxiv:2401.00001"])).facts
+    facts = extract(ModelInput(repo_id="org/m", readme=readme, tags=["arxiv:2104.09864", "arxiv:2401.00001"])).row
     assert facts["papers"] == ["arxiv:2401.00001"]
 
 
@@ -333,7 +333,7 @@ def test_evidence_rows_on_every_labelled_card(shared_data):
     evidence_keys = [c for c in schema_columns("evidence") if c not in ("snapshot_date", "hub_id", "repo_id")]
     for label, repo_id, text in labelled_cards(shared_data):
         extraction = extract(ModelInput(repo_id=repo_id, readme=text))
-        facts, rows = extraction.facts, extraction.evidence
+        facts, rows = extraction.row, extraction.evidence
         assert facts["parse_problems"] == [], label["card"]
         for row in rows:
             assert list(row) == evidence_keys
@@ -416,7 +416,7 @@ def labels_agreement(shared_data: Path) -> dict[str, float]:
     cards = labelled_cards(shared_data)
     for label, repo_id, text in cards:
         extraction = extract(ModelInput(repo_id=repo_id, readme=text))
-        ours = ours_label_view(extraction.facts, extraction.evidence)
+        ours = ours_label_view(extraction.row, extraction.evidence)
         expected = {**label, "base_model": label["base_model"].lower() if label["base_model"] else None}
         for key in single:
             correct[key] += ours[key] == expected[key]
@@ -464,7 +464,7 @@ def test_agreement_with_hand_labels(shared_data):
 )
 def test_named_hub_datasets_carry_their_own_license(declared, license_id, is_open):
     readme = "---\nlicense: mit\ndatasets:\n- Org/Data\n- org/unlooked\n---\n# Model\n"
-    facts = extract(ModelInput(repo_id="a/b", readme=readme, dataset_licenses={"org/data": declared})).facts
+    facts = extract(ModelInput(repo_id="a/b", readme=readme, dataset_licenses={"org/data": declared})).row
     by_id = {d["hub_id"]: d for d in facts["datasets"]}
     assert (by_id["Org/Data"]["license"], by_id["Org/Data"]["open"]) == (license_id, is_open)
     assert (by_id["org/unlooked"]["license"], by_id["org/unlooked"]["open"]) == (None, None)

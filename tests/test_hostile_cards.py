@@ -22,7 +22,7 @@ MALFORMED_URLS = "See https://github.com/ and http://[::1 and [x](https://github
 def run(readme, **inputs) -> dict:
     """Extract with a time limit; returns the facts."""
     started = time.perf_counter()
-    facts = extract(ModelInput(repo_id="org/model", readme=readme, **inputs)).facts
+    facts = extract(ModelInput(repo_id="org/model", readme=readme, **inputs)).row
     assert time.perf_counter() - started < TIME_LIMIT_S
     return facts
 

@@ -104,10 +104,10 @@ def test_spdx_expressions_grade_to_one_hub_id(declared, license_id):
 
 
 def test_an_expression_in_the_front_matter_and_in_license_name():
-    facts = extract(ModelInput(repo_id="org/model", readme="---\nlicense: GPL-3.0-only OR MIT\n---\n# M\n")).facts
+    facts = extract(ModelInput(repo_id="org/model", readme="---\nlicense: GPL-3.0-only OR MIT\n---\n# M\n")).row
     assert (facts["license_id"], facts["license_family"], facts["license_osi_approved"]) == ("mit", "permissive", True)
     readme = "---\nlicense: other\nlicense_name: MIT AND CC-BY-NC-4.0\n---\n# M\n"
-    facts = extract(ModelInput(repo_id="org/model", readme=readme)).facts
+    facts = extract(ModelInput(repo_id="org/model", readme=readme)).row
     assert (facts["license_id"], facts["license_family"]) == ("other", "creative-commons-nc")
 
 
@@ -134,9 +134,9 @@ def test_a_community_license_that_cites_apache_is_not_apache():
 
 def test_an_unknown_community_license_file_does_not_resolve_other_to_apache():
     readme = "---\nlicense: other\nlicense_link: LICENSE\n---\n# M\n"
-    facts = extract(ModelInput(repo_id="org/m", readme=readme, license_text=UNKNOWN_COMMUNITY, license_file="LICENSE")).facts
+    facts = extract(ModelInput(repo_id="org/m", readme=readme, license_text=UNKNOWN_COMMUNITY, license_file="LICENSE")).row
     assert (facts["license_id"], facts["license_family"]) == ("other", "other")
-    facts = extract(ModelInput(repo_id="org/m", readme=readme, license_text=LLAMA_STYLE, license_file="LICENSE")).facts
+    facts = extract(ModelInput(repo_id="org/m", readme=readme, license_text=LLAMA_STYLE, license_file="LICENSE")).row
     assert (facts["license_id"], facts["license_family"]) == ("other", "community")
 
 
@@ -145,7 +145,7 @@ def test_apache_with_a_notice_appended_is_still_apache():
     assert license_id == "apache-2.0"
     assert rule == "similarity 0.99 to Apache-2.0 (SPDX text)"
     extraction = extract(ModelInput(repo_id="org/m", license_text=APACHE + NOTICE, license_file="LICENSE.txt"))
-    assert extraction.facts["license_id"] == "apache-2.0" and extraction.facts["license_source"] == "license_file"
+    assert extraction.row["license_id"] == "apache-2.0" and extraction.row["license_source"] == "license_file"
     (row,) = [row for row in extraction.evidence if row["source_kind"] == "license_file"]
     assert (row["location"], row["snippet"]) == ("LICENSE.txt", "similarity 0.99 to Apache-2.0 (SPDX text)")
 
@@ -194,7 +194,7 @@ def test_license_texts_are_indexed_only_when_one_is_read():
 
 
 def facts_of(readme: str) -> dict:
-    return extract(ModelInput(repo_id="org/model", readme=readme)).facts
+    return extract(ModelInput(repo_id="org/model", readme=readme)).row
 
 
 def components(facts: dict) -> list[tuple[str, str, str]]:

@@ -79,7 +79,7 @@ def next_extractor():
 
     def extract(model):
         found = read(model)
-        found.facts["training_code"] = bool(found.facts["code_links"])
+        found.row["training_code"] = bool(found.row["code_links"])
         return found
 
     with pytest.MonkeyPatch.context() as patch:
@@ -320,7 +320,7 @@ def test_dates_failing_their_checks_keep_what_was_published(crawled, tmp_path):
         def faulty(model):
             found = read(model)
             if model.repo_id == "org/d":
-                found.facts["checkpoint_files"] = -1
+                found.row["checkpoint_files"] = -1
             return found
 
         patch.setattr(snapshot, "extract", faulty)

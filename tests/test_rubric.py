@@ -166,7 +166,7 @@ def test_columns_match_the_schema_and_reasons_are_sentences():
 def test_real_card_end_to_end(shared_data):
     readme = (shared_data / "hub-recorded/model_cards/EleutherAI__pythia-70m.README.md").read_text()
     branches = ["step0"] + [f"step{1000 * i}" for i in range(1, 144)]
-    facts = extract(ModelInput(repo_id="EleutherAI/pythia-70m", readme=readme, branches=branches)).facts
+    facts = extract(ModelInput(repo_id="EleutherAI/pythia-70m", readme=readme, branches=branches)).row
     result = grade(facts, gated=facts["gated"])
     assert result["openness_class"] == "osaid_candidate"
     assert result["checkpoints"] == "open"

@@ -11,6 +11,8 @@ import re
 from collections import Counter
 
 from pipeline.extract.card import Card, evidence_row
+from pipeline.extract.model import CheckpointFacts
+from pipeline.vocabulary import CheckpointStatus
 
 # (pattern name, branch regex), most specific first; the name is what `checkpoint_pattern` records.
 BRANCH_PATTERNS = [
@@ -112,8 +114,8 @@ def _confirmed(lower: str, match: re.Match) -> bool:
     return len(names) >= 2 and len(stems) == 1
 
 
-def extract_checkpoints(branches: list[str], siblings: list[str], card: Card) -> tuple[dict, list[dict]]:
-    """checkpoint_* columns and their evidence rows."""
+def extract_checkpoints(branches: list[str], siblings: list[str], card: Card) -> tuple[CheckpointFacts, list[dict]]:
+    """The checkpoint facts and their evidence rows."""
     evidence: list[dict] = []
     patterns: Counter = Counter() if branches else _NO_PATTERNS  # most repos list no branches: skip a Counter
     examples: dict[str, list[str]] = {}  # the first five branches of each pattern
@@ -139,16 +141,9 @@ def extract_checkpoints(branches: list[str], siblings: list[str], card: Card) ->
         evidence.append(evidence_row("checkpoints", "readme", card.location(start), card.sentence_around(start, end)))
 
     if branch_count or files:
-        status = "published"
+        status = CheckpointStatus.PUBLISHED
     elif mentions:
-        status = "mentioned"
+        status = CheckpointStatus.MENTIONED
     else:
-        status = "none"
-    facts = {
-        "checkpoint_branches": branch_count,
-        "checkpoint_pattern": dominant,
-        "checkpoint_files": len(files),
-        "checkpoint_mentioned": bool(mentions),
-        "checkpoints": status,
-    }
-    return facts, evidence
+        status = CheckpointStatus.NONE
+    return CheckpointFacts(branch_count, dominant, len(files), bool(mentions), status), evidence

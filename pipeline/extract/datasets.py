@@ -17,6 +17,8 @@ from typing import Any
 from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
 from pipeline.extract.links import DATA_OBJECT, GENERAL_LIBRARIES
 from pipeline.extract.memo import memoised_when_short
+from pipeline.extract.model import DatasetFact
+from pipeline.vocabulary import DataDisclosure
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?$")
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
@@ -141,13 +143,13 @@ class DatasetRef:
         """(name key, key of the Hub id's last part) used to spot several names for one dataset."""
         return _name_key(self.name), _name_key(self.hub_id.rsplit("/", 1)[-1]) if self.hub_id else ""
 
-    def as_fact(self) -> dict[str, str | None]:
-        return {"name": self.name, "hub_id": self.hub_id, "source": self.source}
+    def as_fact(self) -> DatasetFact:
+        return DatasetFact(self.name, self.hub_id, self.source)
 
 
 def extract_datasets(
     metadata: dict[str, Any], tags: list[str], card: Card
-) -> tuple[list[dict], str, list[dict], list[str]]:
+) -> tuple[list[DatasetFact], DataDisclosure, list[dict], list[str]]:
     """(datasets, data_disclosure, evidence rows, problems)."""
     problems: list[str] = []
     found = _DatasetList()
@@ -169,11 +171,11 @@ def extract_datasets(
 
     composition = _composition_evidence(card, spans)
     if composition:
-        disclosure = "described"
+        disclosure = DataDisclosure.DESCRIBED
     elif found.items:
-        disclosure = "named"
+        disclosure = DataDisclosure.NAMED
     else:
-        disclosure = "none"
+        disclosure = DataDisclosure.NONE
     evidence = [item.evidence for item in found.items] + composition
     return [item.as_fact() for item in found.items], disclosure, evidence, problems
 

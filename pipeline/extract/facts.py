@@ -1,7 +1,8 @@
-"""One model at one snapshot -> the model_facts columns and the evidence rows behind them.
+"""One model at one snapshot -> its facts (pipeline/extract/model.py: one typed structure per fact family) and the
+evidence rows behind them.
 
-Pure: no Hub access, no Dagster. Column names and types follow sql/schema.sql (lists of dicts for the
-STRUCT lists). Every non-empty fact has at least one evidence row.
+Pure: no Hub access, no Dagster. `Extraction.row` gives the facts as the model_facts columns of sql/schema.sql
+(lists of dicts for the STRUCT lists). Every non-empty fact has at least one evidence row.
 """
 
 from __future__ import annotations
@@ -15,29 +16,22 @@ from pipeline.extract.datasets import extract_datasets
 from pipeline.extract.families import identify_family
 from pipeline.extract.licenses import extract_license, is_open_license, normalise_license_id
 from pipeline.extract.links import extract_code_links
-from pipeline.extract.model import Extraction, ModelInput
+from pipeline.extract.model import (BaseModelFacts, CardFacts, CheckpointFacts, DatasetFact, Extraction, Facts,
+                                    LicenseFacts, ModelInput)
 from pipeline.extract.papers import extract_papers
-from pipeline.vocabulary import CardFamily, CodeRole, Gated
+from pipeline.vocabulary import BaseRelation, CardFamily, DataDisclosure, Gated
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 MAX_SECTIONS = 200
 MAX_PROBLEMS = 50
 MAX_PROBLEM_CHARS = 300
 
-_NO_LICENSE = {
-    "license_declared": None, "license_id": None, "license_name": None, "license_link": None,
-    "license_spdx": None, "license_family": "none", "license_osi_approved": None,
-    "license_commercial_use": None, "license_use_restrictions": None, "license_source": "none",
-    "license_conflict": False, "license_components": [],
-}
-_NO_CHECKPOINTS = {"checkpoint_branches": 0, "checkpoint_pattern": None, "checkpoint_files": 0,
-                   "checkpoint_mentioned": False, "checkpoints": "none"}
 
 T = TypeVar("T")
 
 
 def extract(m: ModelInput) -> Extraction:
-    """All model_facts columns except snapshot_date, hub_id and repo_id, with their evidence."""
+    """The model's facts, with their evidence."""
     card = parse_card(m.readme)
     problems = list(card.problems)
     metadata = _metadata(card, m.card_data, problems)
@@ -52,7 +46,7 @@ def extract(m: ModelInput) -> Extraction:
         evidence.append(row)
 
     license_facts, rows, found = _safely(
-        "license", problems, (_NO_LICENSE, [], []),
+        "license", problems, (LicenseFacts(), [], []),
         extract_license, metadata, tags, card, m.license_text, m.license_file,
     )
     evidence += rows
@@ -63,14 +57,14 @@ def extract(m: ModelInput) -> Extraction:
     problems += found
 
     datasets, disclosure, rows, found = _safely(
-        "datasets", problems, ([], "none", [], []), extract_datasets, metadata, tags, card
+        "datasets", problems, ([], DataDisclosure.NONE, [], []), extract_datasets, metadata, tags, card
     )
     evidence += rows
     problems += found
     evidence += annotate_dataset_licenses(datasets, m.dataset_licenses or {})
 
     checkpoint_facts, rows = _safely(
-        "checkpoints", problems, (_NO_CHECKPOINTS, []), extract_checkpoints, branches, siblings, card
+        "checkpoints", problems, (CheckpointFacts(), []), extract_checkpoints, branches, siblings, card
     )
     evidence += rows
 
@@ -86,28 +80,22 @@ def extract(m: ModelInput) -> Extraction:
     gated = _gated(m.gated)
     evidence.append(evidence_row("access", "listing", "gated", f"gated: {gated}"))
     sections = [heading.title for heading in card.headings][:MAX_SECTIONS]
-    has_card = m.readme is not None
-    if has_card:
+    if m.readme is not None:
         evidence.append(evidence_row("model_card", "readme", "README.md", _card_summary(card, sections)))
 
-    facts: dict[str, Any] = {
-        **license_facts,
-        "code_links": [link.as_fact() for link in links],
-        "training_code": any(link.role == CodeRole.TRAINING for link in links),
-        "datasets": datasets,
-        "data_disclosure": disclosure,
-        **checkpoint_facts,
-        "papers": papers,
-        "base_models": base_models,
-        "base_model_relation": relation,
-        "gated": gated,
-        "has_card": has_card,
-        "card_bytes": card.byte_length,
-        "card_sections": sections,
-        "card_family": family.value,
-        "parse_problems": _tidy(problems),
-        "extractor_version": EXTRACTOR_VERSION,
-    }
+    facts = Facts(
+        license=license_facts,
+        code_links=[link.as_fact() for link in links],
+        datasets=datasets,
+        data_disclosure=disclosure,
+        checkpoints=checkpoint_facts,
+        papers=papers,
+        base=BaseModelFacts(base_models, BaseRelation(relation) if relation else None),
+        gated=gated,
+        card=CardFacts(m.readme is not None, card.byte_length, sections, family),
+        parse_problems=_tidy(problems),
+        extractor_version=EXTRACTOR_VERSION,
+    )
     return Extraction(facts, evidence)
 
 
@@ -132,36 +120,35 @@ def _metadata(card: Card, card_data: Any, problems: list[str]) -> dict[str, Any]
     return card_data
 
 
-def annotate_dataset_licenses(datasets: list[dict], licenses: dict[str, str | None]) -> list[dict]:
+def annotate_dataset_licenses(datasets: list[DatasetFact], licenses: dict[str, str | None]) -> list[dict]:
     """Adds each named Hub dataset's own license and whether it is open data; returns the evidence rows.
 
     `open` stays None when the dataset was not looked up (or does not exist), or its license cannot be judged.
     """
     evidence = []
     for dataset in datasets:
-        dataset["license"], dataset["open"] = None, None
-        key = (dataset.get("hub_id") or "").lower()
+        key = (dataset.hub_id or "").lower()
         if not key or key not in licenses:
             continue
         declared = licenses[key]
         license_id = normalise_license_id(declared) if declared else None
-        dataset["license"] = license_id or declared
-        dataset["open"] = is_open_license(license_id) if declared else False
+        dataset.license = license_id or declared
+        dataset.open = is_open_license(license_id) if declared else False
         evidence.append(evidence_row(
-            "datasets", "dataset_metadata", f"datasets/{dataset['hub_id']}",
-            f"{dataset['hub_id']}: license {declared or 'not declared'}",
-            f"https://huggingface.co/datasets/{dataset['hub_id']}",
+            "datasets", "dataset_metadata", f"datasets/{dataset.hub_id}",
+            f"{dataset.hub_id}: license {declared or 'not declared'}",
+            f"https://huggingface.co/datasets/{dataset.hub_id}",
         ))
     return evidence
 
 
-def _gated(value: Any) -> str:
+def _gated(value: Any) -> Gated:
     if value in (None, False, "", "false", "False"):
-        return "no"
+        return Gated.NO
     if value is True:
-        return "auto"
+        return Gated.AUTO
     text = str(value).lower()
-    return text if text in (Gated.NO, Gated.AUTO, Gated.MANUAL) else Gated.UNKNOWN.value
+    return Gated(text) if text in (Gated.NO, Gated.AUTO, Gated.MANUAL) else Gated.UNKNOWN
 
 
 def _card_summary(card: Card, sections: list[str]) -> str:

@@ -28,6 +28,8 @@ from license_expression import OR, ExpressionError, LicenseSymbol, LicenseWithEx
 from pipeline.extract.card import Card, evidence_row
 from pipeline.extract.license_similarity import ReferenceTexts
 from pipeline.extract.memo import memoised_when_short
+from pipeline.extract.model import LicenseComponent, LicenseFacts
+from pipeline.vocabulary import LicenseSource
 
 REFERENCE_PATH = Path(__file__).with_name("license_reference.csv")
 
@@ -541,8 +543,8 @@ def extract_license(
     card: Card,
     license_text: str | None,
     license_file: str | None,
-) -> tuple[dict[str, Any], list[dict], list[str]]:
-    """The license columns of model_facts, their evidence rows, and parse problems."""
+) -> tuple[LicenseFacts, list[dict], list[str]]:
+    """The license facts, their evidence rows, and parse problems."""
     evidence: list[dict] = []
     problems: list[str] = []
     license_name = _text_value(metadata.get("license_name"))
@@ -625,23 +627,13 @@ def extract_license(
         for component_id in _resolved(component_ids, name_id)
     ]
     components += [(component, component_id, "readme") for component, component_id, _, _ in statements]
-    facts = {
-        "license_declared": declared,
-        "license_id": license_id,
-        "license_name": license_name,
-        "license_link": license_link,
-        "license_spdx": info.spdx_id,
-        "license_family": info.family,
-        "license_osi_approved": info.osi_approved,
-        "license_commercial_use": info.commercial_use,
-        "license_use_restrictions": info.use_restrictions,
-        "license_source": source,
-        "license_conflict": conflict,
-        "license_components": [
-            {"component": component, "license_id": component_id, "source": component_source}
-            for component, component_id, component_source in dict.fromkeys(components)
-        ],
-    }
+    facts = LicenseFacts(
+        declared=declared, license_id=license_id, name=license_name, link=license_link, spdx=info.spdx_id,
+        family=info.family, osi_approved=info.osi_approved, commercial_use=info.commercial_use,
+        use_restrictions=info.use_restrictions, source=LicenseSource(source), conflict=conflict,
+        components=[LicenseComponent(component, component_id, component_source)
+                    for component, component_id, component_source in dict.fromkeys(components)],
+    )
     return facts, evidence, problems
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from pipeline.extract.card import Card, UrlHit, _cached, evidence_row, plain_text
 from pipeline.extract.families import RL_FAMILIES
+from pipeline.extract.model import CodeLinkFact
 from pipeline.vocabulary import CardFamily, CodeRole
 
 # Hosts whose links are code; code_repository() knows how each names a repository
@@ -142,8 +143,8 @@ class CodeLink:
     hit: UrlHit
     context: str
 
-    def as_fact(self) -> dict[str, str]:
-        return {"url": self.url, "host": self.host, "repo": self.repo, "role": self.role.value}
+    def as_fact(self) -> CodeLinkFact:
+        return CodeLinkFact(self.url, self.host, self.repo, self.role)
 
 
 def code_repository(hit: UrlHit) -> str | None:
