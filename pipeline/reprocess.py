@@ -63,11 +63,17 @@ def reprocess(
         raise ReprocessError(f"nothing published in {store.home} (no observatory.duckdb): run `openness run` first")
     run = ReprocessRun()
     with writing_then_release(store, connection or build_resources(home)["duckdb"].get_connection()) as conn:
+        # Read before ensure_schema, which may empty an older database's history (to rebuild it); a database too old
+        # to be read that way is read once it is brought up to the schema.
+        try:
+            run.before = derivation_summary(conn)
+        except duckdb.CatalogException:
+            run.before = {}
         ensure_schema(conn)
+        run.before = run.before or derivation_summary(conn)
         dates = published_dates(conn, first, last)
         if not dates:
             raise ReprocessError(f"no published snapshot date between {first or 'the first'} and {last or 'the latest'}")
-        run.before = derivation_summary(conn)
         for index, date in enumerate(dates, 1):
             prefix = f"[{index}/{len(dates)}] {date}"
             models, problem = rederive_date(store, date)

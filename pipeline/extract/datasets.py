@@ -347,12 +347,13 @@ def _readme_datasets(
     "on the X dataset", Hub ids in backticks in data sections, and well-known corpora in training-data spans."""
     found: list[tuple[int, str, str | None]] = []
     taken: list[tuple[int, int]] = []  # link texts already read: a corpus named inside one is that link's
-    lines_with_links: set[int] = set()  # lines (list items) that gave a linked dataset: the rest of them describes it
+    lines_with_links: set[int] = set()  # list items a linked dataset opens: the rest of them describes it
     for hit in card.urls:
         for item in _linked_dataset(card, hit, data_headings):
             found.append(item)
             taken.append((hit.text_start, hit.end))
-            lines_with_links.add(card.line_of(hit.start))
+            if _opens_list_item(card, hit):
+                lines_with_links.add(card.line_of(hit.start))
     found += _field_datasets(card)
     found += _named_dataset_phrases(card)
     body = card.body

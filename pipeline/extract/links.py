@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.card import Card, UrlHit, _cached, evidence_row, plain_text
-from pipeline.extract.families import RL_FAMILIES
+from pipeline.extract.card import Card, CodeBlock, UrlHit, _cached, evidence_row, plain_text
 from pipeline.extract.model import CodeLinkFact
 from pipeline.vocabulary import CardFamily, CodeRole
 
@@ -103,6 +102,9 @@ _INFERENCE_CUES = re.compile(
     r"|\bdeploy\w*|\bserv(?:e|ing)\b|\binstall\w*|\bcolab\b|\bapp\b|\bapi\b|\bspace\b",
     re.IGNORECASE,
 )
+# "Training code: <link>", "- **Fine-tuning script:** <link>": a field that labels the link as the training code.
+_TRAINING_LABEL = re.compile(r"\W*(?:pre-?|fine-?)?train(?:ing)?\s+(?:code|scripts?|recipes?|notebooks?|configs?|"
+                             r"configuration|codebase|repo(?:sitory)?)\s*[*_]*\s*:", re.IGNORECASE)
 _LIBRARY_WORDS = re.compile(r"\b(?:library|libraries|toolkit|framework|package|implementation\s+of)\b", re.IGNORECASE)
 # The model's or paper's own repository, offered for details: other code, not the recipe.
 _OFFICIAL_REPO = re.compile(
@@ -127,6 +129,11 @@ DATA_OBJECT = re.compile(
 _DATA_LINK_TEXT = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|treebanks?)\b", re.IGNORECASE)
 _DATA_FIELD_KEYS = frozenset({"dataset", "datasets", "training data", "training dataset", "corpus", "data source"})
 # A training command in a code block: `python train.py`, `rl_zoo3.train`, `./run.sh`, `cd recipes/...`.
+_URL_IN_COMMAND = re.compile(r"\w+://\S+")
+# `--hf-entity cleanrl`: options and their values (not `-m`, which names the module a command runs)
+_WITHOUT_OPTIONS = re.compile(r"(?<!\S)--?(?!m\s)[\w-]+(?:[= ](?!-)\S+)?")
+_TRAINING_HEADING = re.compile(r"\btrain|\breproduc", re.IGNORECASE)
+_COMMAND = re.compile(r"(?:^|\s)(?:python3?|bash|sh|curl|wget|accelerate|torchrun|deepspeed)\s", re.MULTILINE)
 _TRAINING_COMMAND = re.compile(
     r"(?:^|\s)(?:python3?\s+(?:-m\s+)?\S*train\S*|\S*train\S*\.(?:py|sh)\b|\./run\.sh|cd\s+\S*(?:recipes|egs2?)/)",
     re.IGNORECASE | re.MULTILINE,
@@ -233,11 +240,19 @@ class _CardContext:
         self.owner = repo_id.split("/", 1)[0].lower() if "/" in repo_id else ""
 
     @_cached
-    def training_commands(self) -> list[tuple[str, str]]:
-        """(the heading over the block, the block), lower case, for each code block that runs a training command."""
+    def training_blocks(self) -> list[CodeBlock]:
+        """The code blocks that run a training command, or a command under a heading about training."""
         card = self.card
-        return [(card.section_at(block.start).rsplit(" > ", 1)[-1].lower(), block.text.lower())
-                for block in card.code_blocks if _TRAINING_COMMAND.search(block.text)]
+        return [block for block in card.code_blocks if _TRAINING_COMMAND.search(block.text) or (
+            _TRAINING_HEADING.search(card.section_at(block.start).rsplit(" > ", 1)[-1]) and _COMMAND.search(block.text))]
+
+    @_cached
+    def training_commands(self) -> list[tuple[str, str]]:
+        """(the heading over the block, the block), lower case, for each training block."""
+        card = self.card
+        # (URLs left out: a command that downloads from huggingface.co/<org>/... does not run a library <org>)
+        return [(card.section_at(block.start).rsplit(" > ", 1)[-1].lower(), _URL_IN_COMMAND.sub(" ", block.text.lower()))
+                for block in self.training_blocks]
 
     @_cached
     def data_field_spans(self) -> list[tuple[int, int]]:
@@ -263,18 +278,20 @@ def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole |
 
     if hit.host in ("github.com", "gitlab.com") and _is_data_link(context, hit, before):
         return None, "training data", sentence
+    if script and card.in_code(hit.start) and _in_training_command(context, hit.start):
+        return CodeRole.TRAINING, "a script of this model's training command", sentence
     if _PROMISED.search(text):
         return CodeRole.OTHER, "promised, not released", sentence
     if _TRAINED_THIS.search(text) and (script or not library or _recipe_uses(context, repo_name, hit.link_text)):
         return CodeRole.TRAINING, "the code that trained this model", sentence
     if _RECIPE.search(text):
         return CodeRole.TRAINING, "this model's recipe in a toolkit", sentence
-    if context.family in RL_FAMILIES or library:
+    if library:
         if _recipe_uses(context, repo_name, hit.link_text) and not script:
             return CodeRole.TRAINING, "training command of this model", sentence
         if context.family == CardFamily.CLEANRL and script and hit.url.endswith(".py"):
             return CodeRole.TRAINING, "the exact training script", sentence
-        return CodeRole.OTHER, "general library" if library else "RL template library link", sentence
+        return CodeRole.OTHER, "general library", sentence
     if _COURSE.search(hit.link_text) or (_COURSE.search(text) and not _TRAINED_WITH.search(text)):
         return CodeRole.OTHER, "course, tutorial or documentation", sentence
     # A statement that the model was trained with the code holds even in a "fine-tune further" section.
@@ -282,9 +299,12 @@ def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole |
         return CodeRole.TRAINING, "trained with this code", sentence
     further = _FURTHER_TUNING.search(text) or _FURTHER_TUNING.search(heading)
     evaluation = _EVALUATION_CUES.search(text) or _EVALUATION_CUES.search(file_name)
-    named_training = _TRAINING_WORDS.search(hit.link_text) or _TRAINING_WORDS.search(file_name)
+    # (a repository's own name may hold "train" for other reasons: only a file's name counts, or the link's text)
+    named_training = _TRAINING_WORDS.search(hit.link_text) or (script and _TRAINING_WORDS.search(file_name))
     if named_training and not evaluation and not further:
         return CodeRole.TRAINING, "named as training code", sentence
+    if _TRAINING_LABEL.match(text):
+        return CodeRole.TRAINING, "labelled as training code", sentence
     if _OFFICIAL_REPO.search(text) or _OFFICIAL_REPO.search(hit.link_text):
         return CodeRole.OTHER, "the model's own repository, for details", sentence
     if not further and _TRAINING_CUES.search(text):
@@ -318,13 +338,20 @@ def _around(text: str, link_text: str) -> str:
     return text[max(0, found - 12) : found + len(link_text) + 16]
 
 
+def _in_training_command(context: _CardContext, pos: int) -> bool:
+    return any(block.start <= pos < block.end for block in context.training_blocks)
+
+
 def _recipe_uses(context: _CardContext, repo_name: str, link_text: str) -> bool:
-    """Whether a training command in the card's code blocks uses this repository: the block names it (rl_zoo3,
-    recipes/), or the block sits under a heading that names the link ("Training (with the RL Zoo)")."""
+    """Whether a training command in the card's code blocks runs this repository: a command names it as a program
+    or module (`python -m rl_zoo3.train`, `cd espnet/egs2/...`), or the block sits under a heading that names the
+    link ("Training (with the RL Zoo)"). A name in an argument (`--hf-entity cleanrl`) does not count."""
     names = {repo_name, repo_name.replace("-", "_"), repo_name.replace("rl-baselines3-zoo", "rl_zoo3")}
+    runs = re.compile(r"(?:^|[\s;&|])(?:-m\s+|import\s+|from\s+|cd\s+|pip\s+install\s+)?(?:"
+                      + "|".join(map(re.escape, sorted(names))) + r")(?=[./\s]|$)", re.MULTILINE)
     link_text = link_text.lower()
     for heading, commands in context.training_commands:
-        if any(name in commands for name in names) or (len(link_text) >= 3 and link_text in heading):
+        if (len(link_text) >= 3 and link_text in heading) or runs.search(_WITHOUT_OPTIONS.sub(" ", commands)):
             return True
         if repo_name in ("espnet", "speechbrain") and ("recipes/" in commands or "egs" in commands):
             return True

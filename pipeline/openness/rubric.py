@@ -116,7 +116,7 @@ def _license(facts: dict[str, Any], gated: str) -> Judgment:
 def _training_code(facts: dict[str, Any], gated: str) -> Judgment:
     links = facts.get("code_links") or []
     if facts.get("training_code"):
-        repos = ", ".join(link["repo"] for link in links if link.get("role") == "training")
+        repos = ", ".join(dict.fromkeys(link["repo"] for link in links if link.get("role") == "training"))
         return "open", f"The card links the code that trained the model ({repos})."
     if not facts.get("has_card"):
         return "unknown", "There is no model card to read training code links from."
