@@ -122,7 +122,7 @@ class CodeBlock:
     text: str
 
 
-class _cached:  # a decorator, named like the functools one it stands in for
+class cached_once:  # a decorator, named like functools.cached_property, which it stands in for
     """functools.cached_property without the lock that Python 3.11 takes on every first access (a card is
     never shared between threads): computed once, then found in the instance's __dict__."""
 
@@ -156,7 +156,7 @@ class Card:
     _heading_pos: list[int] = field(default_factory=list, repr=False)
     _heading_line_ends: list[int] = field(default_factory=list, repr=False)  # where each heading's line ends
 
-    @_cached
+    @cached_once
     def lower(self) -> str:
         """The body in lower case with the same offsets, for fast case-insensitive scans."""
         lowered = self.body.lower()
@@ -164,7 +164,7 @@ class Card:
             lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in self.body)
         return lowered
 
-    @_cached
+    @cached_once
     def _sentence_breaks(self) -> tuple[list[int], list[int]]:
         """Sorted offsets where sentences stop, and where the next ones resume."""
         body = self.body
@@ -188,16 +188,16 @@ class Card:
         resumes.sort()
         return stops, resumes
 
-    @_cached
+    @cached_once
     def fields(self) -> list[Field]:
         """`key: value` lines outside code, and the rows of two-column tables."""
         return _fields(self)
 
-    @_cached
+    @cached_once
     def tables(self) -> list[Table]:
         return _tables(self)
 
-    @_cached
+    @cached_once
     def code_blocks(self) -> list[CodeBlock]:
         blocks = []
         fences = self._fences

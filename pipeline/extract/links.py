@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.card import Card, CodeBlock, UrlHit, _cached, evidence_row, plain_text
+from pipeline.extract.card import Card, CodeBlock, UrlHit, cached_once, evidence_row, plain_text
 from pipeline.extract.model import CodeLinkFact
 from pipeline.vocabulary import CardFamily, CodeRole
 
@@ -239,14 +239,14 @@ class _CardContext:
         self.card, self.family = card, family
         self.owner = repo_id.split("/", 1)[0].lower() if "/" in repo_id else ""
 
-    @_cached
+    @cached_once
     def training_blocks(self) -> list[CodeBlock]:
         """The code blocks that run a training command, or a command under a heading about training."""
         card = self.card
         return [block for block in card.code_blocks if _TRAINING_COMMAND.search(block.text) or (
             _TRAINING_HEADING.search(card.section_at(block.start).rsplit(" > ", 1)[-1]) and _COMMAND.search(block.text))]
 
-    @_cached
+    @cached_once
     def training_commands(self) -> list[tuple[str, str]]:
         """(the heading over the block, the block), lower case, for each training block."""
         card = self.card
@@ -254,7 +254,7 @@ class _CardContext:
         return [(card.section_at(block.start).rsplit(" > ", 1)[-1].lower(), _URL_IN_COMMAND.sub(" ", block.text.lower()))
                 for block in self.training_blocks]
 
-    @_cached
+    @cached_once
     def data_field_spans(self) -> list[tuple[int, int]]:
         return [(f.value_pos, f.end) for f in self.card.fields_with_keys(_DATA_FIELD_KEYS)]
 
