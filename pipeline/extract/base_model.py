@@ -49,6 +49,9 @@ _CUES = [
         ("merge", ("merge",), r"\bmerge\s+of"),
     ]
 ]
+# Every keyword a cue needs, and "tuned" for a base named before "fine-tuned": a link with none of them near it has
+# no candidate.
+_ANY_CUE_KEYWORDS = tuple(dict.fromkeys([keyword for _, keywords, _ in _CUES for keyword in keywords] + ["tuned"]))
 # A cue right before a link ("a fine-tuned version of the Italian [x](...)"): a few filler words may follow it.
 _BEFORE_LINK = [
     (relation, keywords,
@@ -201,6 +204,8 @@ def _card_candidates(card: Card) -> list[BaseCandidate]:
         if not model_id:
             found += _named_link(card, hit)
             continue
+        if not _cue_near(card.lower, hit.text_start - _PROSE_WINDOW, hit.end + _PROSE_WINDOW):
+            continue  # no cue before the link and no "fine-tuned" after it: the sentence need not be read
         start, end = card.sentence_bounds(hit.text_start, hit.end)
         before = plain_text(body[max(start, hit.text_start - _PROSE_WINDOW) : hit.text_start])
         link_end = body.find(")", hit.end, hit.end + 3)
@@ -217,7 +222,8 @@ def _card_candidates(card: Card) -> list[BaseCandidate]:
             found.append(BaseCandidate(model_id, relation, "linked prose", hit.start, rule, sentence))
     if not found:
         found += _named_candidates(card)
-    if found and _FROM_SCRATCH.search(card.body):
+    lower = card.lower
+    if found and ("scratch" in lower or "initially" in lower or "vocabulary" in lower) and _FROM_SCRATCH.search(card.body):
         found = [c for c in found if not any(cue in c.context.lower() for cue in _ARCHITECTURE_CUES)
                  or _FINE_TUNED_WORD.search(c.context)]
     return found
@@ -228,6 +234,8 @@ def _named_link(card: Card, hit: UrlHit) -> list[BaseCandidate]:
     name = hit.link_text.strip("` ")
     if not name or not _ID_SHAPED.search(name) or len(name.split()) > 3 or hit.host in ("huggingface.co", "hf.co"):
         return []
+    if not _cue_near(card.lower, hit.text_start - _PROSE_WINDOW, hit.text_start):
+        return []
     start, _ = card.sentence_bounds(hit.text_start, hit.end)
     before = plain_text(card.body[max(start, hit.text_start - _PROSE_WINDOW) : hit.text_start])
     relation = _relation_before(before)
@@ -235,6 +243,15 @@ def _named_link(card: Card, hit: UrlHit) -> list[BaseCandidate]:
         return []
     return [BaseCandidate(name, relation, "named prose", hit.start, "named by a link's text",
                           card.sentence_around(hit.text_start, hit.end))]
+
+
+def _cue_near(lower: str, start: int, end: int) -> bool:
+    """Whether a cue's keyword occurs in lower[start:end] (str.find with bounds: no slice, no generator)."""
+    start = max(0, start)
+    for keyword in _ANY_CUE_KEYWORDS:
+        if lower.find(keyword, start, end) >= 0:
+            return True
+    return False
 
 
 def _relation_before(before: str) -> str | None:
@@ -246,9 +263,12 @@ def _relation_before(before: str) -> str | None:
 def _named_candidates(card: Card) -> list[BaseCandidate]:
     """Bases named without a link: "fine-tuned version of bert-base-uncased on", "based on GPT2-Medium"."""
     found: list[BaseCandidate] = []
-    text = card.body
+    text, lower = card.body, card.lower
+    present = {keyword for keyword in _ANY_CUE_KEYWORDS if keyword in lower}
     for relation, keywords, pattern in _CUES:
-        for cue_match in card.keyword_matches(pattern, keywords, reach=40):
+        if present.isdisjoint(keywords):
+            continue
+        for cue_match in card.keyword_matches(pattern, keywords, before=40, after=40):
             cue = cue_match.end()
             if card.in_code(cue):
                 continue
@@ -256,7 +276,7 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
             if name:
                 found.append(BaseCandidate(name, relation, "named prose", cue, "named after the cue",
                                            card.sentence_around(cue, cue + len(name))))
-    for match in card.keyword_matches(_NAMED_BEFORE_FINETUNED, ("tuned",), reach=90):
+    for match in card.keyword_matches(_NAMED_BEFORE_FINETUNED, ("tuned",), before=90, after=2):
         if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME:
             found.append(BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
                                        "named before \"fine-tuned\"", card.sentence_around(match.start(), match.end())))

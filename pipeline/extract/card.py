@@ -219,16 +219,17 @@ class Card:
             self._keywords[keyword] = found
         return found
 
-    def keyword_matches(self, pattern: re.Pattern, keywords: tuple[str, ...], reach: int = 80) -> list[re.Match]:
-        """Matches of `pattern` on the body near each occurrence of a lower-case keyword it needs (within `reach`
-        characters either side), in order. A pattern that does not start with a literal is tried at every
-        offset of a whole card; near its keywords it is tried on a few windows instead."""
+    def keyword_matches(self, pattern: re.Pattern, keywords: tuple[str, ...], before: int = 80, after: int = 80
+                        ) -> list[re.Match]:
+        """Matches of `pattern` on the body near each occurrence of a lower-case keyword it needs (from `before`
+        characters ahead of the keyword to `after` characters past it), in order. A pattern that does not start
+        with a literal is tried at every offset of a whole card; near its keywords it is tried on a few windows."""
         body, lower, found = self.body, self.lower, {}
         for keyword in keywords:
             if keyword not in lower:
                 continue
             for at in self.keyword_at(keyword):
-                for match in pattern.finditer(body, max(0, at - reach), at + len(keyword) + reach):
+                for match in pattern.finditer(body, max(0, at - before), at + len(keyword) + after):
                     found.setdefault(match.span(), match)
         return [found[span] for span in sorted(found)] if len(found) > 1 else list(found.values())
 
@@ -700,6 +701,24 @@ def _clean_heading_title(text: str) -> str:
 
 
 _heading_title = memoised_when_short(_clean_heading_title, maxsize=8192)  # headings repeat across cards
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A case-insensitive pattern and the lower-case words one of which every match holds: a text holding none of
+    them is answered with a scan in C, and the pattern (slow where it does not start with a literal) never runs."""
+
+    pattern: re.Pattern
+    needles: tuple[str, ...]
+
+    def search(self, text: str, lower: str | None = None) -> bool:
+        """Whether the pattern occurs in `text` (`lower`: text.lower(), when the caller has it)."""
+        lower = text.lower() if lower is None else lower
+        return any(needle in lower for needle in self.needles) and self.pattern.search(text) is not None
+
+
+def cue(pattern: str, needles: tuple[str, ...]) -> Cue:
+    return Cue(re.compile(pattern, re.IGNORECASE), needles)
 
 
 def evidence_row(dimension: str, source_kind: str, location: str, snippet: str, url: str | None = None) -> dict:

@@ -479,13 +479,13 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None]]:
     found = []
     lower = card.lower
     if " dataset" in lower:
-        for match in card.keyword_matches(_ON_THE_X_DATASET, (" dataset",), reach=150):
+        for match in card.keyword_matches(_ON_THE_X_DATASET, (" dataset",), before=150, after=2):
             name = match.group("name").strip("`*_ ")
             words = name.lower().split()
             if name.lower() not in PLACEHOLDER_NAMES and not card.in_code(match.start()) and not (
                     set(words) & _NOT_NAME_WORDS):
                 found.append((match.start("name"), name, name if HUB_ID.match(name) and "/" in name else None))
-    for match in card.keyword_matches(_TRAINED_ON_LIST, ("trained on", "tuned on"), reach=200):
+    for match in card.keyword_matches(_TRAINED_ON_LIST, ("trained on", "tuned on"), before=6, after=200):
         if card.in_code(match.start()):
             continue
         for item in _LIST_SEPARATOR.split(match.group("items")):

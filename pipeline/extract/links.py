@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.card import Card, CodeBlock, UrlHit, cached_once, evidence_row, plain_text
+from pipeline.extract.card import Card, CodeBlock, UrlHit, cached_once, cue, evidence_row, plain_text
 from pipeline.extract.model import CodeLinkFact
 from pipeline.vocabulary import CardFamily, CodeRole
 
@@ -59,66 +59,67 @@ GENERAL_LIBRARIES = frozenset({
 })
 
 # The card says this very code trained this model: strong enough for a library too.
-_TRAINED_THIS = re.compile(
+_TRAINED_THIS = cue(
     r"\b(?:code|codebase|repo|repository|scripts?|notebook)\s+(?:that|which)\s+(?:was\s+used\s+to\s+)?"
     r"(?:pre-?)?train(?:ed|s)?\s+(?:this|the)\s+model"
     r"|\b(?:training|pre-?training|fine-?tuning)\s+code\s+(?:can\s+be\s+found|is\s+(?:available|here|at))"
     r"|\bmost\s+up-to-date\s+training\s+code"
     r"|\bcommand\s+to\s+reproduce\s+the\s+training",
-    re.IGNORECASE,
+    ('train', 'tuning'),
 )
 # "trained ... using the librispeech recipe in [espnet]": a toolkit's recipe for this model is its training code.
-_RECIPE = re.compile(r"\b(?:using|with|following)\s+(?:the\s+)?\S+\s+recipe\b|\brecipe\s+(?:in|of|from)\b",
-                     re.IGNORECASE)
+_RECIPE = cue(r"\b(?:using|with|following)\s+(?:the\s+)?\S+\s+recipe\b|\brecipe\s+(?:in|of|from)\b", ("recipe",))
 # Statements that this model was trained with the code.
-_TRAINED_WITH = re.compile(
+_TRAINED_WITH = cue(
     r"\b(?:was|were|been|is)\s+(?:originally\s+|first\s+)?(?:pre-?|fine-?)?(?:trained|tuned|finetuned|created|made)"
     r"\s+(?:\S+\s+){0,6}?(?:using|with|via|by)\b"
     r"|\b(?:we\s+)?(?:use|used|using)\b[^.]{0,100}?\bfor\s+(?:the\s+)?(?:pre-?|fine-?)?training\b"
     r"|\btraining\b[^.]{0,60}?\b(?:was|were)\s+(?:performed|done|carried\s+out|run)\s+(?:\S+\s+){0,4}?(?:using|with)\b"
     r"|\btrained\s+(?:\S+\s+){0,8}?(?:using|with|via)\b"
     r"|\b(?:code|codebase|repo|repository|scripts?|notebook)\s+(?:that|which|used to)\s+(?:pre-?)?trained?\b",
-    re.IGNORECASE,
+    ('train', 'tune', 'creat', 'made'),
 )
 # Weaker cues: training code is on offer, but it may be for users to train further.
-_TRAINING_CUES = re.compile(
+_TRAINING_CUES = cue(
     r"\b(?:pre-?|fine-?)?training\s+"
     r"(?:code|scripts?|procedure|recipes?|configs?|configuration|notebooks?|pipeline|codebase|repo)"
     r"|\breproduc\w*"
     r"|\(\s*(?:pre-?)?training\b",
-    re.IGNORECASE,
+    ('training', 'reproduc'),
 )
 _TRAINING_WORDS = re.compile(r"train|fine[-_ ]?tun|reproduc", re.IGNORECASE)  # in link text or file name
-_FURTHER_TUNING = re.compile(
+_FURTHER_TUNING = cue(
     r"\bfurther\b|\byou\s+can\b|\bto\s+fine-?tune\b|\bfor\s+fine-?tuning\b|\bif\s+you\s+want\b|\byour\s+own\b"
     r"|\btrain\s+yours\b|\bto\s+train\s+(?:it|a|your)\b",
-    re.IGNORECASE,
+    ('further', 'you', 'fine', 'train'),
 )
-_EVALUATION_CUES = re.compile(
-    r"\beval\w*|\btest(?:ing|ed)?\b|\bbenchmark\w*|\bharness\b|\bleaderboard\b", re.IGNORECASE
+_EVALUATION_CUES = cue(
+    r"\beval\w*|\btest(?:ing|ed)?\b|\bbenchmark\w*|\bharness\b|\bleaderboard\b",
+    ('eval', 'test', 'benchmark', 'harness', 'leaderboard'),
 )
-_INFERENCE_CUES = re.compile(
+_INFERENCE_CUES = cue(
     r"\binferenc\w*|\busage\b|\bhow to use\b|\bquick ?start\b|\bget(?:ting)? started\b|\bdemo\b|\bplayground\b"
     r"|\bdeploy\w*|\bserv(?:e|ing)\b|\binstall\w*|\bcolab\b|\bapp\b|\bapi\b|\bspace\b",
-    re.IGNORECASE,
+    ('inferenc', 'usage', 'use', 'start', 'demo', 'playground', 'deploy', 'serv', 'install', 'colab', 'app', 'api', 'space'),
 )
 # "Training code: <link>", "- **Fine-tuning script:** <link>": a field that labels the link as the training code.
 _TRAINING_LABEL = re.compile(r"\W*(?:pre-?|fine-?)?train(?:ing)?\s+(?:code|scripts?|recipes?|notebooks?|configs?|"
                              r"configuration|codebase|repo(?:sitory)?)\s*[*_]*\s*:", re.IGNORECASE)
 _LIBRARY_WORDS = re.compile(r"\b(?:library|libraries|toolkit|framework|package|implementation\s+of)\b", re.IGNORECASE)
 # The model's or paper's own repository, offered for details: other code, not the recipe.
-_OFFICIAL_REPO = re.compile(
+_OFFICIAL_REPO = cue(
     r"\b(?:first|originally)\s+released\s+in\b|\b(?:official|original)\s+(?:repo\w*|implementation|code(?:base)?"
     r"|github|page)\b|\bfor\s+more\s+(?:details|information)\b|\bmore\s+(?:details|information)\s+(?:can|is|are|about"
     r"|on|at|in)\b|\b(?:github|repository|repo|code)\s*(?:\*\*|__)?\s*:",
-    re.IGNORECASE,
+    ('releas', 'official', 'original', 'more', 'github', 'repo', 'code'),
 )
-_COURSE = re.compile(r"\b(?:course|class|tutorial|unit\s*\d+|lesson|hackathon|documentation|docs)\b", re.IGNORECASE)
-_PROMISED = re.compile(
+_COURSE = cue(r"\b(?:course|class|tutorial|unit\s*\d+|lesson|hackathon|documentation|docs)\b",
+              ("course", "class", "tutorial", "unit", "lesson", "hackathon", "doc"))
+_PROMISED = cue(
     r"\b(?:will\s+be|to\s+be|is\s+going\s+to\s+be)\s+(?:\w+\s+)?(?:released|published|available|added|shared)\b"
     r"|\bcoming\s+soon\b|\b(?:an\s+)?ongoing\s+pull[-\s]request\b|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:released|"
     r"published|available|public)\b|\bwe\s+do\s+not\s+(?:release|publish|share)\b|\bsoon\b",
-    re.IGNORECASE,
+    ('releas', 'publish', 'availab', 'added', 'shared', 'soon', 'pull', 'not'),
 )
 # "trained on [X]" / "finetuned on a mixture of [X]": the link is the data, not the code.
 DATA_OBJECT = re.compile(
@@ -265,6 +266,7 @@ def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole |
     sentence_start, sentence_end = card.sentence_bounds(hit.text_start, hit.end)
     sentence = card.body[sentence_start:sentence_end]
     text = plain_text(sentence)
+    lower = text.lower()
     before = plain_text(card.body[sentence_start : hit.text_start])
     section = card.section_at(hit.start)
     heading = section.rsplit(" > ", 1)[-1]
@@ -280,11 +282,11 @@ def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole |
         return None, "training data", sentence
     if script and card.in_code(hit.start) and _in_training_command(context, hit.start):
         return CodeRole.TRAINING, "a script of this model's training command", sentence
-    if _PROMISED.search(text):
+    if _PROMISED.search(text, lower):
         return CodeRole.OTHER, "promised, not released", sentence
-    if _TRAINED_THIS.search(text) and (script or not library or _recipe_uses(context, repo_name, hit.link_text)):
+    if _TRAINED_THIS.search(text, lower) and (script or not library or _recipe_uses(context, repo_name, hit.link_text)):
         return CodeRole.TRAINING, "the code that trained this model", sentence
-    if _RECIPE.search(text):
+    if _RECIPE.search(text, lower):
         return CodeRole.TRAINING, "this model's recipe in a toolkit", sentence
     if library:
         if _recipe_uses(context, repo_name, hit.link_text) and not script:
@@ -292,24 +294,24 @@ def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole |
         if context.family == CardFamily.CLEANRL and script and hit.url.endswith(".py"):
             return CodeRole.TRAINING, "the exact training script", sentence
         return CodeRole.OTHER, "general library", sentence
-    if _COURSE.search(hit.link_text) or (_COURSE.search(text) and not _TRAINED_WITH.search(text)):
+    if _COURSE.search(hit.link_text) or (_COURSE.search(text, lower) and not _TRAINED_WITH.search(text, lower)):
         return CodeRole.OTHER, "course, tutorial or documentation", sentence
     # A statement that the model was trained with the code holds even in a "fine-tune further" section.
-    if _TRAINED_WITH.search(text) and not DATA_OBJECT.search(before) and not _FURTHER_TUNING.search(text):
+    if _TRAINED_WITH.search(text, lower) and not DATA_OBJECT.search(before) and not _FURTHER_TUNING.search(text, lower):
         return CodeRole.TRAINING, "trained with this code", sentence
-    further = _FURTHER_TUNING.search(text) or _FURTHER_TUNING.search(heading)
-    evaluation = _EVALUATION_CUES.search(text) or _EVALUATION_CUES.search(file_name)
+    further = _FURTHER_TUNING.search(text, lower) or _FURTHER_TUNING.search(heading)
+    evaluation = _EVALUATION_CUES.search(text, lower) or _EVALUATION_CUES.search(file_name)
     # (a repository's own name may hold "train" for other reasons: only a file's name counts, or the link's text)
     named_training = _TRAINING_WORDS.search(hit.link_text) or (script and _TRAINING_WORDS.search(file_name))
     if named_training and not evaluation and not further:
         return CodeRole.TRAINING, "named as training code", sentence
     if _TRAINING_LABEL.match(text):
         return CodeRole.TRAINING, "labelled as training code", sentence
-    if _OFFICIAL_REPO.search(text) or _OFFICIAL_REPO.search(hit.link_text):
+    if _OFFICIAL_REPO.search(text, lower) or _OFFICIAL_REPO.search(hit.link_text):
         return CodeRole.OTHER, "the model's own repository, for details", sentence
-    if not further and _TRAINING_CUES.search(text):
+    if not further and _TRAINING_CUES.search(text, lower):
         return CodeRole.TRAINING, "training code cue", sentence
-    if not evaluation and (_INFERENCE_CUES.search(text) or _INFERENCE_CUES.search(section)):
+    if not evaluation and (_INFERENCE_CUES.search(text, lower) or _INFERENCE_CUES.search(section)):
         return CodeRole.INFERENCE, "usage or demo", sentence
     return CodeRole.OTHER, "no training statement", sentence
 
