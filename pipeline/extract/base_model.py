@@ -245,6 +245,13 @@ def _named_link(card: Card, hit: UrlHit) -> list[BaseCandidate]:
                           card.sentence_around(hit.text_start, hit.end))]
 
 
+def _holds_any(lower: str, keywords: tuple[str, ...]) -> bool:
+    for keyword in keywords:  # (a loop, not a generator: it runs for every cue of every card)
+        if keyword in lower:
+            return True
+    return False
+
+
 def _cue_near(lower: str, start: int, end: int) -> bool:
     """Whether a cue's keyword occurs in lower[start:end] (str.find with bounds: no slice, no generator)."""
     start = max(0, start)
@@ -264,9 +271,8 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
     """Bases named without a link: "fine-tuned version of bert-base-uncased on", "based on GPT2-Medium"."""
     found: list[BaseCandidate] = []
     text, lower = card.body, card.lower
-    present = {keyword for keyword in _ANY_CUE_KEYWORDS if keyword in lower}
     for relation, keywords, pattern in _CUES:
-        if present.isdisjoint(keywords):
+        if not _holds_any(lower, keywords):
             continue
         for cue_match in card.keyword_matches(pattern, keywords, before=40, after=40):
             cue = cue_match.end()

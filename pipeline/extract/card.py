@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -238,14 +239,9 @@ class Card:
         card followed by a colon or a table cell's end: most cards have none, and reading every field costs more."""
         lower = self.lower
         for key in keys:
-            if key not in lower:  # (a scan in C: cheaper than the call below for the many absent keys)
-                continue
-            for at in self.keyword_at(key):
-                after = at + len(key)
-                while after < len(lower) and lower[after] in " \t*_":
-                    after += 1
-                if lower.startswith((":", "|", "[optional]"), after):
-                    return [f for f in self.fields if f.key in keys]
+            # (`in` first: a scan in C, cheaper than the pattern for the many absent keys)
+            if key in lower and _key_then_colon(key).search(lower):
+                return [f for f in self.fields if f.key in keys]
         return []
 
     def line_of(self, pos: int) -> int:
@@ -607,6 +603,12 @@ def _fields(card: Card) -> list[Field]:
                 found.append(Field(key_pos, _field_key(key), value.strip(), value_pos, value_pos + len(value)))
     found.sort(key=lambda f: f.pos)
     return found
+
+
+@lru_cache(maxsize=256)
+def _key_then_colon(key: str) -> re.Pattern:
+    """A field key, then emphasis or blanks, then its colon or a table cell's end (led by the key: a fast scan)."""
+    return re.compile(re.escape(key) + r"[ \t*_]*(?::|\||\[optional\])")
 
 
 def _clean_field_key(key: str) -> str:

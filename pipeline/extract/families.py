@@ -28,7 +28,10 @@ class Signals:
 
 
 def _any(text: str, *needles: str) -> str | None:
-    return next((needle for needle in needles if needle in text), None)
+    for needle in needles:  # (a loop, not a generator: this runs some twenty times per card)
+        if needle in text:
+            return needle
+    return None
 
 
 def _rl_zoo(s: Signals) -> str | None:
