@@ -172,6 +172,12 @@ def test_code_link_roles(sentence, role):
     assert list(roles(facts).values()) == [role]
 
 
+def test_an_rl_agent_card_names_no_dataset_or_base_in_its_prose():
+    facts = facts_of(SB3 + "\nYou might need the commit the agent was trained on: [983cb75](https://github.com/someone/"
+                     "rl-impls/tree/983cb75).\nIt is based on the Foo-2 policy.\n")
+    assert (names(facts), facts["base_models"]) == ([], [])
+
+
 def test_a_github_repository_named_as_training_data_is_a_dataset_not_code():
     facts = facts_of("# m\n\nThis model was fine-tuned on the [Tiny Reviews dataset](https://github.com/someone/"
                      "tiny-reviews).\n")

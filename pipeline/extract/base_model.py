@@ -157,9 +157,10 @@ def every_declared_base(metadata: dict[str, Any], tags: list[str]) -> list[str]:
 
 
 def extract_base_model(
-    metadata: dict[str, Any], tags: list[str], card: Card, repo_id: str
+    metadata: dict[str, Any], tags: list[str], card: Card, repo_id: str, read_prose: bool = True
 ) -> tuple[list[str], str | None, list[dict], list[str]]:
-    """(base_models, base_model_relation, evidence, problems)."""
+    """(base_models, base_model_relation, evidence, problems). Without `read_prose` (a family whose prose names no
+    base), only what is declared, fields, training configurations and Hub links count."""
     problems: list[str] = []
     bases, relation, source = declared_base_models(metadata, tags, problems)
     if source == "card_metadata":
@@ -170,7 +171,7 @@ def extract_base_model(
         return bases, relation, [evidence_row("base_model", source, "tags", snippet)], problems
 
     own = {repo_id.lower(), repo_id.lower().rsplit("/", 1)[-1]}
-    candidates = [c for c in _card_candidates(card) if c.name.lower() not in own and c.name.lower().rsplit("/", 1)[-1]
+    candidates = [c for c in _card_candidates(card, read_prose) if c.name.lower() not in own and c.name.lower().rsplit("/", 1)[-1]
                   not in own]
     if not candidates:
         return [], None, [], problems
@@ -180,7 +181,7 @@ def extract_base_model(
     return [best.name], relation or best.relation, [row], problems
 
 
-def _card_candidates(card: Card) -> list[BaseCandidate]:
+def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]:
     found: list[BaseCandidate] = []
     for field in card.fields_with_keys(_BASE_FIELDS):
         name = _field_name(card, field.value_pos, field.end)
@@ -202,7 +203,8 @@ def _card_candidates(card: Card) -> list[BaseCandidate]:
         if card.in_code(hit.start):
             continue
         if not model_id:
-            found += _named_link(card, hit)
+            if read_prose:
+                found += _named_link(card, hit)
             continue
         if not _cue_near(card.lower, hit.text_start - _PROSE_WINDOW, hit.end + _PROSE_WINDOW):
             continue  # no cue before the link and no "fine-tuned" after it: the sentence need not be read
@@ -220,7 +222,7 @@ def _card_candidates(card: Card) -> list[BaseCandidate]:
         sentence = body[start:end]
         if not (_NOT_BASE_CONTEXT.search(hit.link_text) or _NOT_BASE_CONTEXT.search(plain_text(sentence))):
             found.append(BaseCandidate(model_id, relation, "linked prose", hit.start, rule, sentence))
-    if not found:
+    if not found and read_prose:
         found += _named_candidates(card)
     lower = card.lower
     if found and ("scratch" in lower or "initially" in lower or "vocabulary" in lower) and _FROM_SCRATCH.search(card.body):

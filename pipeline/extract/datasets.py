@@ -148,9 +148,10 @@ class DatasetRef:
 
 
 def extract_datasets(
-    metadata: dict[str, Any], tags: list[str], card: Card
+    metadata: dict[str, Any], tags: list[str], card: Card, read_prose: bool = True
 ) -> tuple[list[DatasetFact], DataDisclosure, list[dict], list[str]]:
-    """(datasets, data_disclosure, evidence rows, problems)."""
+    """(datasets, data_disclosure, evidence rows, problems). Without `read_prose` (a family whose prose names no
+    training data), only the declared datasets and the card's Hub dataset links count."""
     problems: list[str] = []
     found = _DatasetList()
     for name, source in declared_datasets(metadata, tags, problems):
@@ -161,7 +162,8 @@ def extract_datasets(
             found.add(name, name, source, evidence_row("datasets", source, "tags", f"dataset:{name}"))
     data_headings = _data_headings(card)
     spans = data_context_spans(card, data_headings)
-    for pos, name, hub_id in sorted(_readme_datasets(card, spans, data_headings), key=lambda item: item[0]):
+    mentions = _readme_datasets(card, spans, data_headings) if read_prose else _hub_dataset_links(card)
+    for pos, name, hub_id in sorted(mentions, key=lambda item: item[0]):
         corpus = None if hub_id else _corpus_of(name)
         if corpus is not None and found.covers_corpus(corpus):
             continue
@@ -383,6 +385,10 @@ def _readme_datasets(
                 if not backbone[sentence]:
                     found.append((start, match.group(), None))
     return found
+
+
+def _hub_dataset_links(card: Card) -> list[tuple[int, str, str | None]]:
+    return [item for hit in card.urls for item in _hub_dataset(card, hit)]
 
 
 def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[tuple[int, str, str | None]]:

@@ -13,7 +13,7 @@ from pipeline.extract.base_model import extract_base_model
 from pipeline.extract.card import Card, evidence_row, parse_card
 from pipeline.extract.checkpoints import extract_checkpoints
 from pipeline.extract.datasets import extract_datasets
-from pipeline.extract.families import identify_family
+from pipeline.extract.families import RL_AGENT_FAMILIES, identify_family
 from pipeline.extract.licenses import extract_license, is_open_license, normalise_license_id
 from pipeline.extract.links import extract_code_links
 from pipeline.extract.model import (BaseModelFacts, CardFacts, CheckpointFacts, DatasetFact, Extraction, Facts,
@@ -57,7 +57,8 @@ def extract(m: ModelInput) -> Extraction:
     problems += found
 
     datasets, disclosure, rows, found = _safely(
-        "datasets", problems, ([], DataDisclosure.NONE, [], []), extract_datasets, metadata, tags, card
+        "datasets", problems, ([], DataDisclosure.NONE, [], []), extract_datasets, metadata, tags, card,
+        family not in RL_AGENT_FAMILIES,
     )
     evidence += rows
     problems += found
@@ -69,7 +70,8 @@ def extract(m: ModelInput) -> Extraction:
     evidence += rows
 
     base_models, relation, rows, found = _safely(
-        "base_model", problems, ([], None, [], []), extract_base_model, metadata, tags, card, m.repo_id
+        "base_model", problems, ([], None, [], []), extract_base_model, metadata, tags, card, m.repo_id,
+        family not in RL_AGENT_FAMILIES,
     )
     evidence += rows
     problems += found

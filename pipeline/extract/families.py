@@ -17,6 +17,12 @@ from pipeline.vocabulary import CardFamily
 
 
 
+# Reinforcement-learning agent templates: an agent is trained from scratch in an environment, so their prose names
+# no base model and no training dataset (the environment is no dataset). Declared ones and Hub links still count.
+RL_AGENT_FAMILIES = frozenset({CardFamily.SB3, CardFamily.RL_ZOO, CardFamily.CLEANRL, CardFamily.SAMPLE_FACTORY,
+                               CardFamily.ML_AGENTS, CardFamily.DEEP_RL_COURSE})
+
+
 @dataclass(frozen=True, slots=True)
 class Signals:
     """What families are told apart by: the body (lower case), HTML comments, tags and library."""
