@@ -220,16 +220,19 @@ class Card:
             self._keywords[keyword] = found
         return found
 
-    def keyword_matches(self, pattern: re.Pattern, keywords: tuple[str, ...], before: int = 80, after: int = 80
-                        ) -> list[re.Match]:
+    def keyword_matches(self, pattern: re.Pattern, keywords: tuple[str, ...], before: int = 80, after: int = 80,
+                        until: int | None = None) -> list[re.Match]:
         """Matches of `pattern` on the body near each occurrence of a lower-case keyword it needs (from `before`
-        characters ahead of the keyword to `after` characters past it), in order. A pattern that does not start
-        with a literal is tried at every offset of a whole card; near its keywords it is tried on a few windows."""
+        characters ahead of the keyword to `after` characters past it; keywords up to offset `until`), in order.
+        A pattern that does not start with a literal is tried at every offset of a whole card; near its keywords
+        it is tried on a few windows instead."""
         body, lower, found = self.body, self.lower, {}
         for keyword in keywords:
             if keyword not in lower:
                 continue
             for at in self.keyword_at(keyword):
+                if until is not None and at >= until:
+                    break
                 for match in pattern.finditer(body, max(0, at - before), at + len(keyword) + after):
                     found.setdefault(match.span(), match)
         return [found[span] for span in sorted(found)] if len(found) > 1 else list(found.values())
@@ -238,6 +241,8 @@ class Card:
         """The fields whose key is one of `keys` (lower case). All fields are read only if such a key occurs in the
         card followed by a colon or a table cell's end: most cards have none, and reading every field costs more."""
         lower = self.lower
+        if len(lower) > KEY_SCAN_MAX_CHARS:  # on a long card the scans cost more than reading every field
+            return [f for f in self.fields if f.key in keys]
         for key in keys:
             # (`in` first: a scan in C, cheaper than the pattern for the many absent keys)
             if key in lower and _key_then_colon(key).search(lower):
@@ -579,6 +584,7 @@ _FIELD_LINE = re.compile(  # matched at the start of a line (pattern.match at th
     r"([ \t]*)(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:\*\*|__)?([A-Za-z][^\n:*_|`]{0,48}?)[ \t]*(?:\*\*|__)?[ \t]*:"
     r"(?![/\d])(?:\*\*|__)?[ \t]*([^\n]*)"
 )
+KEY_SCAN_MAX_CHARS = 8000  # fields_with_keys looks for its keys first only on cards up to this long
 MAX_KEY_REACH = 60  # a field's colon is this close to its line's start (bullet, emphasis and a key of <= 48)
 _TABLE_DELIMITER = re.compile(r"\n[ \t]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*(?=\n|$)")
 MAX_FIELD_LINES = 20  # lines a key without a value on its own line may take from below it

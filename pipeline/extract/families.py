@@ -17,6 +17,10 @@ from pipeline.vocabulary import CardFamily
 
 
 
+# Generators write their markers at the top of a card (a title, a first sentence, a front comment): only this much
+# of the body is searched for them, so a long hand-written card is not scanned some fifty times over.
+MARKER_REACH = 8192
+
 # Reinforcement-learning agent templates: an agent is trained from scratch in an environment, so their prose names
 # no base model and no training dataset (the environment is no dataset). Declared ones and Hub links still count.
 RL_AGENT_FAMILIES = frozenset({CardFamily.SB3, CardFamily.RL_ZOO, CardFamily.CLEANRL, CardFamily.SAMPLE_FACTORY,
@@ -110,7 +114,7 @@ def identify_family(card: Card, metadata: dict[str, Any], tags: list[str], libra
                 if isinstance(t, str)}
     library = library_name or metadata.get("library_name")
     signals = Signals(
-        lower=card.lower,
+        lower=card.lower[:MARKER_REACH],
         comments=" ".join(text for _, text in card.comments).lower() if card.comments else "",
         tags=frozenset(all_tags),
         library=library.lower() if isinstance(library, str) else "",
