@@ -50,7 +50,7 @@ _EMPHASIS = re.compile(r"[*_`]+")
 # single characters; a `<br>` holds no `|`), so together they match exactly what the alternation matched.
 _FULL_STOPS = [(char, re.compile(re.escape(char) + r"(?=\s)")) for char in ".!?"]
 _BLOCK_BREAK = re.compile(r"\n(?:[ \t]*\n|(?=[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|#|\|)))")
-_CELLS_AND_BREAKS = [("|", re.compile(r"\|")), ("<br", re.compile(r"<br\s*/?>"))]  # matched on the lower-cased body
+_PIPE, _LINE_BREAK_TAG = re.compile(r"\|"), re.compile(r"<br\s*/?>")  # matched on the lower-cased body
 CONTEXT_CHARS = 300  # how far a sentence may reach on each side of a link
 _MATCH_START, _MATCH_END = re.Match.start, re.Match.end
 
@@ -176,10 +176,17 @@ class Card:
             if char in body:
                 full_stops += map(_MATCH_END, pattern.finditer(body))
         stops, resumes = full_stops[:], full_stops
-        scans = [(_BLOCK_BREAK, body)] if "\n" in body else []
-        scans += [(pattern, self.lower) for literal, pattern in _CELLS_AND_BREAKS if literal in self.lower]
-        for pattern, text in scans:
-            matches = list(pattern.finditer(text))
+        if "\n" in body:
+            matches = list(_BLOCK_BREAK.finditer(body))
+            stops += map(_MATCH_START, matches)
+            resumes += map(_MATCH_END, matches)
+        lower = self.lower
+        if "|" in lower:  # a cell separator is one character: it resumes right after it stops
+            cells = list(map(_MATCH_START, _PIPE.finditer(lower)))
+            stops += cells
+            resumes += [cell + 1 for cell in cells]
+        if "<br" in lower:
+            matches = list(_LINE_BREAK_TAG.finditer(lower))
             stops += map(_MATCH_START, matches)
             resumes += map(_MATCH_END, matches)
         for line_end in self._heading_line_ends:  # the newline ending a heading's line

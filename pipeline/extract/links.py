@@ -135,9 +135,9 @@ _URL_IN_COMMAND = re.compile(r"\w+://\S+")
 _WITHOUT_OPTIONS = re.compile(r"(?<!\S)--?(?!m\s)[\w-]+(?:[= ](?!-)\S+)?")
 _TRAINING_HEADING = re.compile(r"\btrain|\breproduc", re.IGNORECASE)
 _COMMAND = re.compile(r"(?:^|\s)(?:python3?|bash|sh|curl|wget|accelerate|torchrun|deepspeed)\s", re.MULTILINE)
-_TRAINING_COMMAND = re.compile(
-    r"(?:^|\s)(?:python3?\s+(?:-m\s+)?\S*train\S*|\S*train\S*\.(?:py|sh)\b|\./run\.sh|cd\s+\S*(?:recipes|egs2?)/)",
-    re.IGNORECASE | re.MULTILINE,
+_TRAINING_COMMAND = cue(
+    r"(?m)(?:^|\s)(?:python3?\s+(?:-m\s+)?\S*train\S*|\S*train\S*\.(?:py|sh)\b|\./run\.sh|cd\s+\S*(?:recipes|egs2?)/)",
+    ("train", "run.sh", "recipes", "egs"),
 )
 
 
@@ -246,6 +246,7 @@ class _CardContext:
         card = self.card
         return [block for block in card.code_blocks if _TRAINING_COMMAND.search(block.text) or (
             _TRAINING_HEADING.search(card.section_at(block.start).rsplit(" > ", 1)[-1]) and _COMMAND.search(block.text))]
+
 
     @cached_once
     def training_commands(self) -> list[tuple[str, str]]:
