@@ -335,6 +335,9 @@ def _extracted(runs: Iterator[list[ModelInput | CardFile]], workers: int) -> Ite
     if workers == 1:
         yield map(_extract_run, runs)
         return
+    # Objects that exist at the fork are moved out of the collector's reach (gc.freeze): a collection in a worker
+    # would otherwise write to every one of them, and each page it writes to is copied for that worker.
+    gc.freeze()
     pool = ProcessPoolExecutor(
         workers, mp_context=multiprocessing.get_context("fork" if sys.platform == "linux" else None),
         initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN),
@@ -343,6 +346,7 @@ def _extracted(runs: Iterator[list[ModelInput | CardFile]], workers: int) -> Ite
         yield _in_order(pool, runs, workers * RUNS_PER_WORKER)
     finally:
         pool.shutdown(cancel_futures=True)
+        gc.unfreeze()
 
 
 def _in_order(pool: ProcessPoolExecutor, runs: Iterator[list[ModelInput | CardFile]], ahead: int) -> Iterator[tuple]:
