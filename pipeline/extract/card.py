@@ -22,7 +22,31 @@ MAX_ALIAS_NODES = 10_000  # YAML whose aliases expand beyond this many nodes is 
 # The exact front-matter regex of huggingface_hub (repocard.py), so we split cards as the Hub client does.
 YAML_BLOCK = re.compile(r"^(\s*---\r?\n)([\S\s]*?)(\r?\n---[ \t]*(\r?\n|$))")
 _UNCLOSED_BLOCK = re.compile(r"\s*---\r?\n")  # also YAML_BLOCK's opening group
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: fast, and it caps nesting depth
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: fast, and it caps nesting depth
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, with each plain scalar's implicit tag (int, float, bool, null, timestamp or str) resolved
+    once per distinct value: front matter repeats its keys and values ("name", "type", "accuracy") across cards,
+    and the resolver tries its patterns in Python for every scalar. The tag of a scalar depends on its value alone,
+    as this loader has no path resolvers, so the answers are the resolver's own."""
+
+    _scalar_tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:
+            return self.DEFAULT_SCALAR_TAG
+        tag = self._scalar_tags.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(value) <= 100 and len(self._scalar_tags) < 65536:
+                self._scalar_tags[value] = tag
+        return tag
+
+
+_LOADER = _Loader
 # An alias (`*name`) can only start a node: at a line start, after blanks, or after `[ { , :`.
 _ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])\*[^\s,\[\]{}]", re.MULTILINE)
 
