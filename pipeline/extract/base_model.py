@@ -28,36 +28,39 @@ _BASE_FIELDS = frozenset({"finetuned from model", "fine-tuned from", "finetuned 
 _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or_path|base_model)["']?\s*[:=]\s*["']?"""
                          r"""([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)""")
 # Cues just before a base model's name or link, each with the relation it states.
+# Cues just before a base model's name or link, each with the relation it states, the keywords one of which it
+# holds, and how far before such a keyword a match can start ("fine-" before "tuned", "obtained by fine-").
 _CUES = [
-    (relation, keywords, re.compile(pattern, re.IGNORECASE))
-    for relation, keywords, pattern in [
-        ("finetune", ("tune", "train"),
+    (relation, keywords, re.compile(pattern, re.IGNORECASE), lead)
+    for relation, keywords, lead, pattern in [
+        ("finetune", ("tune", "train"), 8,
          r"\b(?:fine-?tuned|finetuned|fine-?tune|trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
          r"(?:\s+(?:the\s+)?model)?"),
-        ("finetune", ("based", "built"), r"\bbased\s+on|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
-        ("finetune", ("initiali", "derived", "distilled", "start", "continu", "resumed"),
+        ("finetune", ("based", "built"), 2, r"\bbased\s+on|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
+        ("finetune", ("initiali", "derived", "distilled", "start", "continu", "resumed"), 40,
          r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
          r"|\b(?:model|checkpoint)[`*]*\s+(?:is|was)\s+resumed\s+from"
          r"|\bstart(?:ed|ing)\s+from|\bwarm-?started\s+from|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
-        ("finetune", ("tuning", "tuned", "tune"),
+        ("finetune", ("tuning", "tuned", "tune"), 24,
          r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
-        ("finetune", ("base model",),
+        ("finetune", ("base model",), 40,
          r"\bthe\s+base\s+model\s+(?:is|was)|\bbase\s+model\s*:|\bwith\s+the(?=\s+\S+\s+base\s+model)"),
-        ("finetune", ("pretrained", "pre-trained"), r"\b(?:we\s+)?used?\s+the\s+pre-?trained|^\W*the\s+pre-?trained"),
-        ("quantized", ("quantized",), r"\bquantized\s+(?:version\s+)?(?:of|from)"),
-        ("adapter", ("adapter", "lora"), r"\b(?:adapter|lora)(?:\]\([^)\s]*\))?\s+(?:weights\s+)?(?:for|of|on)"),
-        ("merge", ("merge",), r"\bmerge\s+of"),
+        ("finetune", ("pretrained", "pre-trained"), 40,
+         r"\b(?:we\s+)?used?\s+the\s+pre-?trained|^\W*the\s+pre-?trained"),
+        ("quantized", ("quantized",), 2, r"\bquantized\s+(?:version\s+)?(?:of|from)"),
+        ("adapter", ("adapter", "lora"), 2, r"\b(?:adapter|lora)(?:\]\([^)\s]*\))?\s+(?:weights\s+)?(?:for|of|on)"),
+        ("merge", ("merge",), 2, r"\bmerge\s+of"),
     ]
 ]
 # Every keyword a cue needs, and "tuned" for a base named before "fine-tuned": a link with none of them near it has
 # no candidate.
-_ANY_CUE_KEYWORDS = tuple(dict.fromkeys([keyword for _, keywords, _ in _CUES for keyword in keywords] + ["tuned"]))
+_ANY_CUE_KEYWORDS = tuple(dict.fromkeys([keyword for _, keywords, _, _ in _CUES for keyword in keywords] + ["tuned"]))
 # A cue right before a link ("a fine-tuned version of the Italian [x](...)"): a few filler words may follow it.
 _BEFORE_LINK = [
     (relation, keywords,
      re.compile(f"(?:{cue.pattern})" + r"[\s*_`\"'(]*+(?:the\s++|an?\s++)?(?:pre-?trained\s++)?(?:\w+\s++)?$",
                 re.IGNORECASE))
-    for relation, keywords, cue in _CUES
+    for relation, keywords, cue, _ in _CUES
 ]
 # Prose just after a link or name, when the base comes first: "[x](...) fine-tuned on", "x model fine-tuned".
 _AFTER_BASE = re.compile(
@@ -276,10 +279,10 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
     characters are read (on the 553 cards of the corpus longer than that, reading the whole card finds the same)."""
     found: list[BaseCandidate] = []
     text, head = card.body, card.lower[:NAMED_BASE_REACH]
-    for relation, keywords, pattern in _CUES:
+    for relation, keywords, pattern, lead in _CUES:
         if not _holds_any(head, keywords):
             continue
-        for cue_match in card.keyword_matches(pattern, keywords, before=40, after=40, until=NAMED_BASE_REACH):
+        for cue_match in card.keyword_matches(pattern, keywords, before=lead, after=40, until=NAMED_BASE_REACH):
             cue = cue_match.end()
             if card.in_code(cue):
                 continue

@@ -176,6 +176,7 @@ class Card:
     problems: list[str] = field(default_factory=list)
     comments: list[tuple[int, str]] = field(default_factory=list)  # (offset, text) of each HTML comment, blanked in body
     _keywords: dict[str, list[int]] = field(default_factory=dict, repr=False)  # keyword -> offsets (keyword_at)
+    _field_keys: dict[str, bool] = field(default_factory=dict, repr=False)  # key -> whether a field may have it
     _newlines: list[int] = field(default_factory=list, repr=False)
     _fences: list[int] = field(default_factory=list, repr=False)
     _heading_pos: list[int] = field(default_factory=list, repr=False)
@@ -274,9 +275,12 @@ class Card:
         lower = self.lower
         if len(lower) > KEY_SCAN_MAX_CHARS:  # on a long card the scans cost more than reading every field
             return [f for f in self.fields if f.key in keys]
+        known = self._field_keys
         for key in keys:
-            # (`in` first: a scan in C, cheaper than the pattern for the many absent keys)
-            if key in lower and _key_then_colon(key).search(lower):
+            found = known.get(key)
+            if found is None:  # (`in` first: a scan in C, cheaper than the pattern for the many absent keys)
+                found = known[key] = key in lower and _key_then_colon(key).search(lower) is not None
+            if found:
                 return [f for f in self.fields if f.key in keys]
         return []
 
