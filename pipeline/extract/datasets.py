@@ -163,11 +163,11 @@ def extract_datasets(
     data_headings = _data_headings(card)
     spans = data_context_spans(card, data_headings)
     mentions = _readme_datasets(card, spans, data_headings) if read_prose else _hub_dataset_links(card)
-    for pos, name, hub_id in sorted(mentions, key=lambda item: item[0]):
+    for pos, name, hub_id, rule in sorted(mentions, key=lambda item: item[0]):
         corpus = None if hub_id else _corpus_of(name)
         if corpus is not None and found.covers_corpus(corpus):
             continue
-        found.add(name, hub_id, "readme", partial(_readme_evidence, card, pos, name))
+        found.add(name, hub_id, "readme", partial(_readme_evidence, card, pos, name, rule))
     if found.dropped:
         problems.append(f"datasets_truncated: kept {MAX_DATASETS}, dropped {found.dropped} more mentions")
 
@@ -182,9 +182,10 @@ def extract_datasets(
     return [item.as_fact() for item in found.items], disclosure, evidence, problems
 
 
-def _readme_evidence(card: Card, pos: int, name: str) -> dict:
+def _readme_evidence(card: Card, pos: int, name: str, rule: str) -> dict:
     """The evidence row of a dataset the README names (made only for a mention that is kept)."""
-    return evidence_row("datasets", "readme", card.location(pos), card.sentence_around(pos, pos + len(name)))
+    return evidence_row("datasets", "readme", card.location(pos),
+                        f"[{rule}] {card.sentence_around(pos, pos + len(name))}")
 
 
 class _DatasetList:
@@ -343,11 +344,11 @@ def _excluded(heading: str) -> bool:
 
 def _readme_datasets(
     card: Card, spans: list[tuple[int, int]], data_headings: list[bool]
-) -> list[tuple[int, str, str | None]]:
-    """(offset, name, hub id) for datasets the README body names: Hub dataset links, links and names that are
+) -> list[tuple[int, str, str | None, str]]:
+    """(offset, name, hub id, the rule that found it) for datasets the README body names: Hub dataset links, links and names that are
     the object of "trained on ...", links that open a list item of a training-data section, `dataset:` fields,
     "on the X dataset", Hub ids in backticks in data sections, and well-known corpora in training-data spans."""
-    found: list[tuple[int, str, str | None]] = []
+    found: list[tuple[int, str, str | None, str]] = []
     taken: list[tuple[int, int]] = []  # link texts already read: a corpus named inside one is that link's
     lines_with_links: set[int] = set()  # list items a linked dataset opens: the rest of them describes it
     for hit in card.urls:
@@ -365,7 +366,7 @@ def _readme_datasets(
             heading = card.heading_index_at(match.start())
             inside_link = any(hit.text_start <= match.start() < hit.end for hit in card.urls)
             if not card.in_code(match.start()) and heading >= 0 and data_headings[heading] and not inside_link:
-                found.append((match.start(1), match.group(1), match.group(1)))
+                found.append((match.start(1), match.group(1), match.group(1), "Hub id in a data section"))
     span_text = " ".join(card.lower[start:end] for start, end in spans)
     corpora = [corpus for corpus in _CORPORA if corpus[1] in span_text] if spans else []
     backbone: dict[str, bool] = {}  # sentence -> whether it speaks of a backbone / base model
@@ -383,15 +384,15 @@ def _readme_datasets(
                 if sentence not in backbone:  # corpora named together share a sentence: test it once
                     backbone[sentence] = _BACKBONE.search(sentence) is not None
                 if not backbone[sentence]:
-                    found.append((start, match.group(), None))
+                    found.append((start, match.group(), None, "corpus named where training data is"))
     return found
 
 
-def _hub_dataset_links(card: Card) -> list[tuple[int, str, str | None]]:
+def _hub_dataset_links(card: Card) -> list[tuple[int, str, str | None, str]]:
     return [item for hit in card.urls for item in _hub_dataset(card, hit)]
 
 
-def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[tuple[int, str, str | None]]:
+def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[tuple[int, str, str | None, str]]:
     """A huggingface.co/datasets link; a link that is the object of "trained on ..."; a link opening a list item
     of a training-data section. Not: links offered to users ("you can use ..."), papers, models."""
     on_hub = hit.host in ("huggingface.co", "hf.co")
@@ -418,11 +419,12 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
             hit.path.strip("/").split("/")[1].lower() in GENERAL_LIBRARIES):
         return []  # "trained on [spacy](https://github.com/explosion/spaCy)": the library, not data
     if in_data_list:
-        return [(hit.text_start, hit.link_text, "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None)]
+        hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
+        return [(hit.text_start, hit.link_text, hub_id, "a link opening a list item of a data section")]
     before = card.lower[sentence_start : hit.text_start]
     if ("trained" in before or "tuned" in before) and DATA_OBJECT.search(plain_text(before)):
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
-        return [(hit.text_start, hit.link_text, hub_id)]
+        return [(hit.text_start, hit.link_text, hub_id, "a link that is the object of 'trained on'")]
     return []
 
 
@@ -444,7 +446,7 @@ def _name_like(text: str) -> bool:
     return 0 < len(words) <= 8 and not _NOT_A_DATASET_NAME.search(text)
 
 
-def _field_datasets(card: Card) -> list[tuple[int, str, str | None]]:
+def _field_datasets(card: Card) -> list[tuple[int, str, str | None, str]]:
     """`* dataset: opus`, `- **Dataset:** [ImageNet-1k](...)`, `* data: opusTCv20210807+pft ([source](...))`: the
     value's Hub dataset links, else the link that opens it, else its text before any link or parenthesis."""
     found = []
@@ -456,17 +458,18 @@ def _field_datasets(card: Card) -> list[tuple[int, str, str | None]]:
             continue
         opening = next((hit for hit in links if hit.text_start <= field.value_pos + 1), None)
         if opening and opening.link_text and _name_like(opening.link_text):
-            found.append((opening.text_start, opening.link_text, None))
+            found.append((opening.text_start, opening.link_text, None, f"`{field.key}` field"))
             continue
         value = re.split(r"[(\[]", field.value, maxsplit=1)[0]
         name = clean_inline_markdown(value).strip(" .,;:")
         if name and name.lower() not in PLACEHOLDER_NAMES and _name_like(name) and "information" not in name.lower():
-            found.append((field.value_pos, name, name if HUB_ID.match(name) and "/" in name else None))
+            found.append((field.value_pos, name, name if HUB_ID.match(name) and "/" in name else None,
+                          f"`{field.key}` field"))
     return found
 
 
-def _hub_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None]]:
-    """A huggingface.co/datasets link as (offset, id, id); none for other links, images, and excluded sections."""
+def _hub_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None, str]]:
+    """A huggingface.co/datasets link as (offset, id, id, rule); none for other links, images, and excluded sections."""
     if hit.host not in ("huggingface.co", "hf.co"):
         return []
     segments = [s for s in hit.path.split("/") if s]
@@ -476,10 +479,10 @@ def _hub_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None]]:
     hub_id = "/".join(segments[1:3]) if namespaced else segments[1]
     if _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1]) or _offered(card, hit):
         return []
-    return [(hit.start, hub_id, hub_id)]
+    return [(hit.start, hub_id, hub_id, "Hub dataset link")]
 
 
-def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None]]:
+def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]:
     """"(fine-tuned|trained) on the X dataset" (the Trainer's sentence; "None" and "unknown" name nothing), and
     "fine-tuned on A, B and [C](...)": the names listed as the object of "trained on"."""
     found = []
@@ -490,14 +493,16 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None]]:
             words = name.lower().split()
             if name.lower() not in PLACEHOLDER_NAMES and not card.in_code(match.start()) and not (
                     set(words) & _NOT_NAME_WORDS):
-                found.append((match.start("name"), name, name if HUB_ID.match(name) and "/" in name else None))
+                found.append((match.start("name"), name, name if HUB_ID.match(name) and "/" in name else None,
+                              "on the X dataset"))
     for match in card.keyword_matches(_TRAINED_ON_LIST, ("trained on", "tuned on"), before=6, after=200):
         if card.in_code(match.start()):
             continue
         for item in _LIST_SEPARATOR.split(match.group("items")):
             name = item.strip(" `*_\"'")
             if _PLAIN_DATASET_NAME.match(name) and name.lower() not in PLACEHOLDER_NAMES:
-                found.append((match.start("items") + match.group("items").find(item), name, None))
+                found.append((match.start("items") + match.group("items").find(item), name, None,
+                              "named in a 'trained on' list"))
     return found
 
 
