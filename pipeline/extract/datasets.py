@@ -345,9 +345,10 @@ def _excluded(heading: str) -> bool:
 def _readme_datasets(
     card: Card, spans: list[tuple[int, int]], data_headings: list[bool]
 ) -> list[tuple[int, str, str | None, str]]:
-    """(offset, name, hub id, the rule that found it) for datasets the README body names: Hub dataset links, links and names that are
-    the object of "trained on ...", links that open a list item of a training-data section, `dataset:` fields,
-    "on the X dataset", Hub ids in backticks in data sections, and well-known corpora in training-data spans."""
+    """(offset, name, hub id, the rule that found it) for datasets the README body names: Hub dataset links, links
+    and names that are the object of "trained on ...", links that open a list item of a training-data section,
+    `dataset:` fields, "on the X dataset", Hub ids in backticks in data sections, and well-known corpora in
+    training-data spans."""
     found: list[tuple[int, str, str | None, str]] = []
     taken: list[tuple[int, int]] = []  # link texts already read: a corpus named inside one is that link's
     lines_with_links: set[int] = set()  # list items a linked dataset opens: the rest of them describes it
