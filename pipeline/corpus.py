@@ -325,7 +325,8 @@ def _write(writer: pq.ParquetWriter, tables: list[pa.Table]) -> None:
 
 
 @contextlib.contextmanager
-def _extracted(runs: Iterator[list[ModelInput | CardFile]], workers: int) -> Iterator[Iterator[tuple[pa.Table, pa.Table, int]]]:
+def _extracted(runs: Iterator[list[ModelInput | CardFile]], workers: int
+               ) -> Iterator[Iterator[tuple[pa.Table, pa.Table, int]]]:
     """Each run's _extract_run, in input order: in this process, or by a pool of `workers` processes.
 
     The workers are forked on Linux (they start at once, the extractor already imported) and ignore Ctrl-C,

@@ -175,8 +175,8 @@ def extract_base_model(
         return bases, relation, [evidence_row("base_model", source, "tags", snippet)], problems
 
     own = {repo_id.lower(), repo_id.lower().rsplit("/", 1)[-1]}
-    candidates = [c for c in _card_candidates(card, read_prose) if c.name.lower() not in own and c.name.lower().rsplit("/", 1)[-1]
-                  not in own]
+    candidates = [c for c in _card_candidates(card, read_prose)
+                  if c.name.lower() not in own and c.name.lower().rsplit("/", 1)[-1] not in own]
     if not candidates:
         return [], None, [], problems
     best = max(candidates, key=lambda c: (SCORES[c.source], -c.pos))
@@ -229,7 +229,8 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
     if not found and read_prose:
         found += _named_candidates(card)
     lower = card.lower
-    if found and ("scratch" in lower or "initially" in lower or "vocabulary" in lower) and _FROM_SCRATCH.search(card.body):
+    from_scratch = ("scratch" in lower or "initially" in lower or "vocabulary" in lower) and _FROM_SCRATCH.search(card.body)
+    if found and from_scratch:
         found = [c for c in found if not any(cue in c.context.lower() for cue in _ARCHITECTURE_CUES)
                  or _FINE_TUNED_WORD.search(c.context)]
     return found
@@ -322,6 +323,7 @@ def _field_name(card: Card, start: int, end: int) -> str | None:
             if model_id:
                 return model_id
     value = clean_inline_markdown(card.body[start:end]).strip(" .")
-    if not value or "more information needed" in value.lower() or len(value) > 80 or "." in value.rsplit("/", 1)[-1][-5:]:
+    file_like = "." in value.rsplit("/", 1)[-1][-5:]  # `weights.zip`: a download, not a model
+    if not value or "more information needed" in value.lower() or len(value) > 80 or file_like:
         return None
     return value

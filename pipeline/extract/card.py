@@ -174,7 +174,7 @@ class Card:
     headings: list[Heading] = field(default_factory=list)
     urls: list[UrlHit] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    comments: list[tuple[int, str]] = field(default_factory=list)  # (offset, text) of each HTML comment, blanked in body
+    comments: list[tuple[int, str]] = field(default_factory=list)  # (offset, text) of the HTML comments (blanked in body)
     _keywords: dict[str, list[int]] = field(default_factory=dict, repr=False)  # keyword -> offsets (keyword_at)
     _field_keys: dict[str, bool] = field(default_factory=dict, repr=False)  # key -> whether a field may have it
     _newlines: list[int] = field(default_factory=list, repr=False)

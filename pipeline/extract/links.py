@@ -245,7 +245,7 @@ class _CardContext:
         """The code blocks that run a training command, or a command under a heading about training."""
         card = self.card
         return [block for block in card.code_blocks if _TRAINING_COMMAND.search(block.text) or (
-            _TRAINING_HEADING.search(card.section_at(block.start).rsplit(" > ", 1)[-1]) and _COMMAND.search(block.text))]
+            _TRAINING_HEADING.search(_heading_over(card, block.start)) and _COMMAND.search(block.text))]
 
 
     @cached_once
@@ -253,7 +253,7 @@ class _CardContext:
         """(the heading over the block, the block), lower case, for each training block."""
         card = self.card
         # (URLs left out: a command that downloads from huggingface.co/<org>/... does not run a library <org>)
-        return [(card.section_at(block.start).rsplit(" > ", 1)[-1].lower(), _URL_IN_COMMAND.sub(" ", block.text.lower()))
+        return [(_heading_over(card, block.start).lower(), _URL_IN_COMMAND.sub(" ", block.text.lower()))
                 for block in self.training_blocks]
 
     @cached_once
@@ -339,6 +339,10 @@ def _around(text: str, link_text: str) -> str:
     if found < 0:
         return ""
     return text[max(0, found - 12) : found + len(link_text) + 16]
+
+
+def _heading_over(card: Card, pos: int) -> str:
+    return card.section_at(pos).rsplit(" > ", 1)[-1]
 
 
 def _in_training_command(context: _CardContext, pos: int) -> bool:

@@ -118,8 +118,9 @@ def extract_papers(card: Card, tags: list[str], has_base_model: bool = False,
         paper = arxiv_id_from_url(hit)
         if paper is None:
             host = hit.host
+            cited_doi = host == "doi.org" and _in(citations, hit.start) is not None
             is_report = host not in _NOT_PAPER_HOSTS and (hit.path.lower().endswith(".pdf") or _report_host(host)
-                                                          or (host == "doi.org" and _in(citations, hit.start) is not None))
+                                                          or cited_doi)
             if not is_report:
                 continue
             paper = hit.url.rstrip("/")
