@@ -218,11 +218,55 @@ def test_a_file_of_the_training_repository_is_part_of_the_recipe():
         ("This card is based on the [Big Model card](https://huggingface.co/someorg/big-model).", None),
         ("It is based on the `tiny-t5-small` model. It has its own SentencePiece vocabulary model.", None),
         ("model = AutoModel.from_pretrained(pretrained_model_name_or_path=\"someone/model\")", None),
+        ("Fine Tuned model from [tiny-enc](https://huggingface.co/someorg/tiny-enc?text=hello) on reviews.",
+         "someorg/tiny-enc"),
+        ("Fine-tune tiny-t5-base model for summarising recipes.", "tiny-t5-base"),
+        ("Two models were used:\n\n* Student: `someorg/tiny-student`\n* Teacher: `someorg/big-teacher`",
+         "someorg/tiny-student"),
+        ("The teacher is a large encoder and the student model is [`someorg/tiny-student`](https://huggingface.co/"
+         "someorg/tiny-student).", "someorg/tiny-student"),
+        ("The base trained model is a Welsh TinyBERTa. TinyBERTa is small.", "TinyBERTa"),
+        ("We use [Tiny Enc](https://huggingface.co/someorg/tiny-enc) as the text encoder and a ViT for images.",
+         "someorg/tiny-enc"),
+        ("此模型是[小模型](https://huggingface.co/someorg/tiny-enc)的蒸馏版本。", "someorg/tiny-enc"),
+        ("This your the Pixel Gen model fine-tuned the teapot concept taught to Pixel Gen with Dreambooth.",
+         "Pixel Gen"),
+        ("Textual Inversion Embedding by someone For PG 2.x trained on 512px images.", "PG 2.x"),
+        ("[Tiny Enc Large](https://huggingface.co/someorg/tiny-enc-large) Tiny Enc Large fine-tuned in Welsh.",
+         "someorg/tiny-enc-large"),
+        ("This model is the tiny-t5-base model from [a query project](https://github.com/someone/qgen).",
+         "tiny-t5-base"),
+        ("This model is the fine-tuned model of \"someorg/tiny-enc\" on names.", "someorg/tiny-enc"),
+        ("It is based on a fine-tuned Tiny-Enc large model.", "Tiny-Enc large"),
+        ("Title: Based on Tiny Model", None),
+        # a Hub link behind debris, as a widely cloned card writes it
+        ("The **gen-v1-3** checkpoint was initialized with the weights of the [Gen-v1-2](https:/steps/huggingface.co/"
+         "someorg/gen-v1-2) checkpoint.", "someorg/gen-v1-2"),
+        # a converted copy keeps the original's card, and its lineage
+        ("The **gen-v1-3** checkpoint was initialized with the weights of the [Gen-v1-2](https://huggingface.co/"
+         "someorg/gen-v1-2) checkpoint.\n\nThese weights here have been converted to Core ML.", None),
     ],
 )
 def test_base_model_candidates(body, base):
     facts = facts_of(f"# m\n\n{body}\n")
     assert (facts["base_models"][0] if facts["base_models"] else None) == base
+
+
+SPACY_PIPELINE = (
+    "# m\n\n| Feature | Description |\n| --- | --- |\n| **Name** | `xx_tiny_trf` |\n| **spaCy** | `>=3.5.0` |\n"
+    "| **Sources** | [Tiny Treebank v1.0](https://example.org/tt) (Some Authors)<br />[Tree Conversion Tool]"
+    "(https://github.com/someone/conv) (A Lab)<br />[tiny-roberta-base](https://github.com/someone/tiny) (Authors)"
+    "<br />[Tiny lookups data](https://github.com/someone/lookups)<br />[Tiny-Synth (abcdef12)](https://example.org/s)"
+    " |\n| **License** | `MIT` |\n\nThe NER data is also on the Hub: https://huggingface.co/datasets/someorg/Tiny-Synth\n"
+)
+
+
+def test_a_spacy_pipeline_reads_its_sources_row_as_corpora_and_the_transformer():
+    facts = facts_of(SPACY_PIPELINE)
+    assert facts["card_family"] == "spacy"
+    # tools and lookup tables are no corpora; a Hub id found later replaces the name it is known by
+    assert names(facts) == ["Tiny Treebank v1.0", "someorg/Tiny-Synth"]
+    assert facts["base_models"] == ["tiny-roberta-base"]
 
 
 def test_declared_base_model_wins_over_prose():

@@ -3,18 +3,23 @@
 Candidates come from the front matter (`base_model`), the Hub's `base_model:` tags, `Finetuned from model:` /
 `Base model:` fields, training configurations (`pretrained_model_name_or_path`), and the card's prose: "a
 fine-tuned version of [x](https://huggingface.co/x)", "based on x", "initialised from x", "obtained by
-fine-tuning x", "[x](...) fine-tuned on ...", "a Stable Diffusion model fine-tuned on ...". A Hub link gives
-the Hub id; otherwise the name is kept as written. Mentions of an architecture ("based on the t5-small
-architecture"), of a model card, of the model itself, and comparisons are not candidates. The strongest
+fine-tuning x", "[x](...) fine-tuned on ...", "a Stable Diffusion model fine-tuned on ...", "the student model is
+x", "[x](...) as the text encoder", a Textual Inversion embedding "for SD 2.x", and a spaCy pipeline's transformer
+in its `Sources` row. A Hub link gives the Hub id; otherwise the name is kept as written. A converted copy's
+card keeps the original's lineage ("initialised with the weights of"), which is not what was converted. Mentions
+of an architecture ("based on the t5-small architecture"), of a model card, of the model itself, and comparisons
+are not candidates. The strongest
 candidate wins (declared > field or configuration > linked prose > named prose), the first one on ties.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.extract.families import SourceItem
 from pipeline.extract.card import Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
 from pipeline.vocabulary import BaseRelation
 
@@ -24,18 +29,18 @@ _NOT_MODEL_PAGES = {"datasets", "spaces", "docs", "blog", "papers", "models", "c
                     "enterprise", "hub", "welcome", "search", "nlp", "transformers", "course", "huggingface"}
 _BASE_FIELDS = frozenset({"finetuned from model", "fine-tuned from", "finetuned from",
                 "base model", "base_model", "pretrained model", "pre-trained model", "initialized from",
-                "initialised from", "parent model", "backbone", "base checkpoint", "foundation model"})
+                "initialised from", "parent model", "backbone", "base checkpoint", "foundation model",
+                "student", "student model"})  # distillation: the student starts from that model's weights
 _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or_path|base_model)["']?\s*[:=]\s*["']?"""
                          r"""([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)""")
-# Cues just before a base model's name or link, each with the relation it states.
 # Cues just before a base model's name or link, each with the relation it states, the keywords one of which it
 # holds, and how far before such a keyword a match can start ("fine-" before "tuned", "obtained by fine-").
 _CUES = [
     (relation, keywords, re.compile(pattern, re.IGNORECASE), lead)
     for relation, keywords, lead, pattern in [
         ("finetune", ("tune", "train"), 8,
-         r"\b(?:fine-?tuned|finetuned|fine-?tune|trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
-         r"(?:\s+(?:the\s+)?model)?"),
+         r"\b(?:(?:fine-?tuned|finetuned|fine-?tune|trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
+         r"|fine[- ]?tuned\s+model\s+(?:of|from))(?:\s+(?:the\s+)?model)?"),
         ("finetune", ("based", "built"), 2, r"\bbased\s+on|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
         ("finetune", ("initiali", "derived", "distilled", "start", "continu", "resumed"), 40,
          r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
@@ -43,18 +48,27 @@ _CUES = [
          r"|\bstart(?:ed|ing)\s+from|\bwarm-?started\s+from|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
         ("finetune", ("tuning", "tuned", "tune"), 24,
          r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
-        ("finetune", ("base model",), 40,
-         r"\bthe\s+base\s+model\s+(?:is|was)|\bbase\s+model\s*:|\bwith\s+the(?=\s+\S+\s+base\s+model)"),
+        ("finetune", ("base model", "base trained", "base pre"), 40,
+         r"\bthe\s+base\s+(?:pre-?trained\s+|trained\s+)?model\s+(?:is|was)|\bbase\s+model\s*:"
+         r"|\bwith\s+the(?=\s+\S+\s+base\s+model)"),
         ("finetune", ("pretrained", "pre-trained"), 40,
          r"\b(?:we\s+)?used?\s+the\s+pre-?trained|^\W*the\s+pre-?trained"),
+        ("finetune", ("student",), 2, r"\bstudent\s+(?:model\s+)?(?:is|was)"),
+        # "This model is the t5-base model from ...": the model is a trained copy of a named one
+        ("finetune", ("this model is the",), 2, r"\bthis\s+model\s+is\s+the(?=\s+\S*[\d-]\S*\s+model\b)"),
+        # "Fine-tune t5-base model for paraphrase": the card's first words name what was fine-tuned
+        ("finetune", ("fine-tune", "finetune", "fine tune"), 2,
+         r"(?:(?<![^\n])|(?<=[.!?]\s))\W{0,3}(?:fine[- ]?tuned?|finetuned?)(?=\s+\S+\s+model\b)"),
         ("quantized", ("quantized",), 2, r"\bquantized\s+(?:version\s+)?(?:of|from)"),
         ("adapter", ("adapter", "lora"), 2, r"\b(?:adapter|lora)(?:\]\([^)\s]*\))?\s+(?:weights\s+)?(?:for|of|on)"),
+        ("adapter", ("embedding",), 20, r"\btextual\s+inversion\s+embedding(?:\s+by\s+\S+)?\s+for"),
         ("merge", ("merge",), 2, r"\bmerge\s+of"),
     ]
 ]
 # Every keyword a cue needs, and "tuned" for a base named before "fine-tuned": a link with none of them near it has
 # no candidate.
-_ANY_CUE_KEYWORDS = tuple(dict.fromkeys([keyword for _, keywords, _, _ in _CUES for keyword in keywords] + ["tuned"]))
+_ANY_CUE_KEYWORDS = tuple(dict.fromkeys([keyword for _, keywords, _, _ in _CUES for keyword in keywords]
+                                        + ["tuned", "encoder", "backbone", "蒸馏", "微调"]))
 # A cue right before a link ("a fine-tuned version of the Italian [x](...)"): a few filler words may follow it.
 _BEFORE_LINK = [
     (relation, keywords,
@@ -62,15 +76,18 @@ _BEFORE_LINK = [
                 re.IGNORECASE))
     for relation, keywords, cue, _ in _CUES
 ]
-# Prose just after a link or name, when the base comes first: "[x](...) fine-tuned on", "x model fine-tuned".
+# Prose just after a link or name, when the base comes first: "[x](...) fine-tuned on", "x model fine-tuned",
+# "[x](...) as the text encoder" (a component initialised from x), "[x](...)的蒸馏版本" (a distilled version of x).
 _AFTER_BASE = re.compile(
     r"^[\s*_`\"')]*+(?:(?:model|checkpoint|weights)\s*+)?,?\s*+(?:that\s+(?:was|has\s+been)\s+|which\s+was\s+|was\s+|is\s+)?"
-    r"(?:further\s+)?(?:fine-?tuned|finetuned)\b",
+    r"(?:further\s+)?(?:fine-?tuned|finetuned)\b"
+    r"|^[\s*_`\"')]*+(?:as|for)\s+(?:the\s+|our\s+|its\s+)?(?:\w+\s+)?(?:encoder|backbone)\b"
+    r"|^[\s*_`\"')]*+的?(?:蒸馏|微调)(?:版本|模型)",
     re.IGNORECASE,
 )
 # "This is a Stable Diffusion model fine-tuned on ...": a named base before "model ... fine-tuned".
 _NAMED_BEFORE_FINETUNED = re.compile(
-    r"\b(?:is|was)\s+(?:a|an|the)\s+(?:\*+|`)?(?P<name>[A-Z0-9][\w.\-]*(?:\s[A-Z0-9][\w.\-]*){0,2})(?:\*+|`)?\s+"
+    r"\b(?:is|was|[Tt]his)\s+(?:your\s+)?(?:a|an|the)\s+(?:\*+|`)?(?P<name>[A-Z0-9][\w.\-]*(?:\s[A-Z0-9][\w.\-]*){0,2})(?:\*+|`)?\s+"
     r"(?:model\s+|checkpoint\s+)?(?:that\s+(?:was|has\s+been)\s+)?fine-?tuned\b"
 )
 # A name as written after the cue: words before "model" / "checkpoint" ("Stable Diffusion 1.5 model", "a wav2vec 2.0
@@ -78,17 +95,22 @@ _NAMED_BEFORE_FINETUNED = re.compile(
 _NAME_AFTER = re.compile(
     r"[\s*_`\"'(]*(?:(?:the|a|an)\s+)?[\s*_`\"'(]*"
     r"(?:(?P<phrase>[A-Za-z0-9][\w\-/]*(?:\.\d+)*(?:[ \t]+[\w\-/]+(?:\.\d+)*){0,3}?)[*_`\"')]*"
-    r"(?:[ \t]+base(?=[ \t]+model))?[ \t]+(?:model|checkpoint)\b"
+    r"(?:[ \t]+base(?=[ \t]+model))?[ \t]+(?i:model|checkpoint)\b"
     r"|(?P<name>[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?))"
 )
 _ID_SHAPED = re.compile(r"[\d/_-]")
+# Capitalised words and a version: "SD 2.x", "Stable Diffusion 1.5", "Pixel Gen v2.0".
+_VERSIONED_NAME = re.compile(r"[\s*_`]*((?:[A-Z][\w-]*[ \t]){1,2}v?\d+(?:\.(?:\d+|x))+)(?![\w.])")
+# A capitalised word, then a name with capitals inside it (HerBERT, RoBERTa, BERTje): a model named after a qualifier.
+_QUALIFIED_NAME = re.compile(r"[A-Z][a-z]+[ \t]+([A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z]{2,}[a-z][A-Za-z]*)\b")
 _NOT_A_NAME = {"a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
                "models", "version", "data", "dataset", "top", "same", "original", "pretrained", "pre-trained",
                "scratch", "and", "with", "on", "of", "in", "to", "for", "from", "by", "using", "large", "base",
                "small", "new", "other", "custom", "multiple", "several", "various", "different", "existing",
                "following", "previous", "publicly", "available", "official", "open", "huggingface", "hugging",
                "weights", "checkpoint", "checkpoints", "architecture", "transformer", "transformers", "text",
-               "images", "image", "english", "code", "task", "tasks", "all", "some", "two", "three", "one"}
+               "images", "image", "english", "code", "task", "tasks", "all", "some", "two", "three", "one",
+               "fine-tuned", "finetuned", "trained"}
 _ARCHITECTURE_AFTER = re.compile(r"[\w.\-/\s`*]{0,30}?\b(?:architecture|paper|approach|method|tokenizer|recipe)\b",
                                  re.IGNORECASE)
 # The card says the model was pretrained from scratch (its own vocabulary, "initially pretrained on"): then "based
@@ -99,6 +121,9 @@ _FINE_TUNED_WORD = re.compile(r"(?<![\w-])(?:fine-?tun|finetun)", re.IGNORECASE)
 _ARCHITECTURE_CUES = frozenset({"based on", "built on"})
 _NOT_BASE_CONTEXT = re.compile(r"\b(?:model\s+card|compared?\s+(?:to|with)|outperform\w*|unlike|similar\s+to)\b",
                                re.IGNORECASE)
+_CONVERTED = re.compile(r"\b(?:weights|model|checkpoints?)\s+(?:here\s+)?(?:have|has|was|were)\s+(?:been\s+)?converted\b",
+                        re.IGNORECASE)
+_TUNED_WORDS = frozenset({"fine-tuned", "finetuned", "trained"})
 _PROSE_WINDOW = 90
 NAMED_BASE_REACH = 12000
 _DATA_BEFORE = re.compile(r"\b(?:corpus|corpora|data(?:set)?s?|treebanks?)\b", re.IGNORECASE)
@@ -161,10 +186,12 @@ def every_declared_base(metadata: dict[str, Any], tags: list[str]) -> list[str]:
 
 
 def extract_base_model(
-    metadata: dict[str, Any], tags: list[str], card: Card, repo_id: str, read_prose: bool = True
+    metadata: dict[str, Any], tags: list[str], card: Card, repo_id: str, read_prose: bool = True,
+    sources: Sequence[SourceItem] = (),
 ) -> tuple[list[str], str | None, list[dict], list[str]]:
     """(base_models, base_model_relation, evidence, problems). Without `read_prose` (a family whose prose names no
-    base), only what is declared, fields, training configurations and Hub links count."""
+    base), only what is declared, fields, training configurations and Hub links count. `sources`: what a family's
+    structure lists, the model it starts from among them (a spaCy card's transformer in its `Sources` row)."""
     problems: list[str] = []
     bases, relation, source = declared_base_models(metadata, tags, problems)
     if source == "card_metadata":
@@ -175,7 +202,10 @@ def extract_base_model(
         return bases, relation, [evidence_row("base_model", source, "tags", snippet)], problems
 
     own = {repo_id.lower(), repo_id.lower().rsplit("/", 1)[-1]}
-    candidates = [c for c in _card_candidates(card, read_prose)
+    from_sources = [BaseCandidate(item.name, "finetune", "field", item.pos, "the pipeline's transformer in `Sources`",
+                                  card.sentence_around(item.pos, item.pos + len(item.name)))
+                    for item in sources if item.is_model]
+    candidates = [c for c in from_sources + _card_candidates(card, read_prose)
                   if c.name.lower() not in own and c.name.lower().rsplit("/", 1)[-1] not in own]
     if not candidates:
         return [], None, [], problems
@@ -216,6 +246,8 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
         before = plain_text(body[max(start, hit.text_start - _PROSE_WINDOW) : hit.text_start])
         link_end = body.find(")", hit.end, hit.end + 3)
         after = plain_text(body[(link_end + 1 if link_end >= 0 else hit.end) : hit.end + _PROSE_WINDOW])
+        if hit.link_text and after.lstrip().lower().startswith(hit.link_text.lower()):
+            after = after.lstrip()[len(hit.link_text):]  # "[X](...) X fine-tuned in Portuguese": the name repeated
         relation = _relation_before(before)
         if relation and not _ARCHITECTURE_AFTER.match(after):
             rule = "named before the link"
@@ -233,6 +265,11 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
     if found and from_scratch:
         found = [c for c in found if not any(cue in c.context.lower() for cue in _ARCHITECTURE_CUES)
                  or _FINE_TUNED_WORD.search(c.context)]
+    if found and "converted" in lower and _CONVERTED.search(card.body):
+        # A converted copy keeps the original's card: "initialised with the weights of" tells the original's
+        # lineage, not what was converted.
+        found = [c for c in found if c.source not in ("linked prose", "named prose")
+                 or "initiali" not in c.context.lower()]
     return found
 
 
@@ -303,16 +340,28 @@ def _name_after(text: str, cue: int) -> str | None:
     match = _NAME_AFTER.match(text, cue)
     if not match:
         return None
+    end = match.end()
+    versioned = _VERSIONED_NAME.match(text, cue)
+    if versioned:  # "for SD 2.x", "from Stable Diffusion 1.5"
+        return versioned.group(1)
     if match.group("phrase"):
         name = match.group("phrase")
+        first, _, rest = name.partition(" ")
+        if first.lower() in _TUNED_WORDS and rest.strip():
+            name = rest.strip()  # "based on a fine-tuned XLM-RoBERTa large model": the model, not how it was made
         words = name.lower().split()
         if words[0] in _NOT_A_NAME or all(word in _NOT_A_NAME for word in words):
             return None
+        if len(words) == 1 and text[end - 5].isupper():
+            return None  # "Based on Bert Model": a title naming an architecture
     else:
         name = match.group("name").rstrip(".,;:")
-        if name.lower() in _NOT_A_NAME or not _ID_SHAPED.search(name) or len(name) < 2:
+        qualified = _QUALIFIED_NAME.match(text, match.start("name"))
+        if qualified:  # "a Polish HerBERT": the name after its language
+            name, end = qualified.group(1), qualified.end()
+        elif name.lower() in _NOT_A_NAME or not _ID_SHAPED.search(name) or len(name) < 2:
             return None
-    return None if _ARCHITECTURE_AFTER.match(text, match.end()) else name
+    return None if _ARCHITECTURE_AFTER.match(text, end) else name
 
 
 def _field_name(card: Card, start: int, end: int) -> str | None:

@@ -83,7 +83,7 @@ _MATCH_START, _MATCH_END = re.Match.start, re.Match.end
 # Matched on the lower-cased body (same offsets), so that "https" is a literal prefix. Runs of plain URL
 # characters are taken whole (`+`): they and the parentheses are disjoint, so the match is the same as
 # taking them one at a time, and the regex engine is twice as fast.
-_URL = re.compile(r"""https?://(?:\[[^\s\]/]*\]?)?(?:[^\s()<>\[\]{}"'`|\\]+|\([^\s()<>\[\]{}"'`|\\]*\))*""")
+_URL = re.compile(r"""https?:/{1,2}(?:\[[^\s\]/]*\]?)?(?:[^\s()<>\[\]{}"'`|\\]+|\([^\s()<>\[\]{}"'`|\\]*\))*""")
 _URL_PARTS = re.compile(r"https?://([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?", re.IGNORECASE | re.DOTALL)
 _VALID_HOST = re.compile(
     r"^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}|localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])"
@@ -808,7 +808,11 @@ def _urls(card: Card) -> list[UrlHit]:
         host = parts.group(1).lower() if parts else ""
         if not parts or not _valid_host(host):
             card.problems.append(f"malformed_url: {url[:120]}")
-            continue
+            url = _repaired_url(url)
+            if url is None:
+                continue
+            parts = _URL_PARTS.match(url)
+            host = parts.group(1)
         if host.startswith("www."):
             host = host[4:]
         start = match.start()
@@ -819,6 +823,13 @@ def _urls(card: Card) -> list[UrlHit]:
             UrlHit(url, start, start + len(url), host, path, query or "", fragment or "", link_text, text_start)
         )
     return hits
+
+
+def _repaired_url(url: str) -> str | None:
+    """A Hub URL behind debris ("https:/steps/huggingface.co/org/model", copied from a widely cloned card) as the URL
+    it meant; None for any other malformed URL."""
+    at = url.find("huggingface.co/")
+    return "https://" + url[at:] if at > 0 else None
 
 
 def _is_valid_host(host: str) -> bool:

@@ -1,19 +1,21 @@
 """Training data: which datasets a card names, and whether it describes them (`none` / `named` / `described`).
 
 Datasets come from the `datasets` metadata key, `dataset:` tags, huggingface.co/datasets links, links that
-are the object of "trained on ...", Hub ids in backticks in data sections, and well-known corpora named in
-training-data contexts. `described` means the card says something about the data itself: composition,
-proportions, per-source sizes, subsets, or filtering / deduplication steps. A single total size does not count.
+are the object of "trained on ...", Hub ids in backticks in data sections, well-known corpora named in
+training-data contexts, and the corpora of a spaCy card's `Sources` row. `described` means the card says
+something about the data itself: composition, proportions, per-source sizes, subsets, or filtering /
+deduplication steps. A single total size does not count.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
+from pipeline.extract.families import SourceItem
 from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
 from pipeline.extract.links import DATA_OBJECT, GENERAL_LIBRARIES
 from pipeline.extract.memo import memoised_when_short
@@ -148,10 +150,12 @@ class DatasetRef:
 
 
 def extract_datasets(
-    metadata: dict[str, Any], tags: list[str], card: Card, read_prose: bool = True
+    metadata: dict[str, Any], tags: list[str], card: Card, read_prose: bool = True,
+    sources: Sequence[SourceItem] = (),
 ) -> tuple[list[DatasetFact], DataDisclosure, list[dict], list[str]]:
     """(datasets, data_disclosure, evidence rows, problems). Without `read_prose` (a family whose prose names no
-    training data), only the declared datasets and the card's Hub dataset links count."""
+    training data), only the declared datasets and the card's Hub dataset links count. `sources`: the training
+    corpora a family's structure lists (a spaCy card's `Sources` row)."""
     problems: list[str] = []
     found = _DatasetList()
     for name, source in declared_datasets(metadata, tags, problems):
@@ -163,6 +167,8 @@ def extract_datasets(
     data_headings = _data_headings(card)
     spans = data_context_spans(card, data_headings)
     mentions = _readme_datasets(card, spans, data_headings) if read_prose else _hub_dataset_links(card)
+    mentions += [(item.pos, item.name, None, "a corpus of the pipeline's `Sources`") for item in sources
+                 if not item.is_model]
     for pos, name, hub_id, rule in sorted(mentions, key=lambda item: item[0]):
         corpus = None if hub_id else _corpus_of(name)
         if corpus is not None and found.covers_corpus(corpus):
@@ -209,7 +215,7 @@ class _DatasetList:
             item_name_key, item_short_key = self._keys[index]
             if hub_id and item.hub_id and hub_id.lower() == item.hub_id.lower():
                 return
-            if hub_id and "/" in hub_id and item.hub_id and "/" not in item.hub_id and short_key == item_name_key:
+            if hub_id and "/" in hub_id and "/" not in (item.hub_id or "") and short_key == item_name_key:
                 item.name, item.hub_id = hub_id, hub_id  # `booksum` becomes `kmfoda/booksum`
                 self._keys[index] = item.keys
                 return

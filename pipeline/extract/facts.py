@@ -13,7 +13,7 @@ from pipeline.extract.base_model import extract_base_model
 from pipeline.extract.card import Card, evidence_row, parse_card
 from pipeline.extract.checkpoints import extract_checkpoints
 from pipeline.extract.datasets import extract_datasets
-from pipeline.extract.families import RL_AGENT_FAMILIES, identify_family
+from pipeline.extract.families import RL_AGENT_FAMILIES, identify_family, pipeline_sources
 from pipeline.extract.licenses import extract_license, is_open_license, normalise_license_id
 from pipeline.extract.links import extract_code_links
 from pipeline.extract.model import (BaseModelFacts, CardFacts, CheckpointFacts, DatasetFact, Extraction, Facts,
@@ -56,9 +56,10 @@ def extract(m: ModelInput) -> Extraction:
     evidence += rows
     problems += found
 
+    sources = _safely("sources", problems, [], pipeline_sources, card) if family == CardFamily.SPACY else []
     datasets, disclosure, rows, found = _safely(
         "datasets", problems, ([], DataDisclosure.NONE, [], []), extract_datasets, metadata, tags, card,
-        family not in RL_AGENT_FAMILIES,
+        family not in RL_AGENT_FAMILIES, sources,
     )
     evidence += rows
     problems += found
@@ -71,7 +72,7 @@ def extract(m: ModelInput) -> Extraction:
 
     base_models, relation, rows, found = _safely(
         "base_model", problems, ([], None, [], []), extract_base_model, metadata, tags, card, m.repo_id,
-        family not in RL_AGENT_FAMILIES,
+        family not in RL_AGENT_FAMILIES, sources,
     )
     evidence += rows
     problems += found

@@ -8,6 +8,7 @@ command, an OPUS-MT card's `* dataset:` line. Hand-written cards are `other`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -137,3 +138,45 @@ def _evidence(card: Card, family: CardFamily, marker: str, signals: Signals) -> 
         return evidence_row("card_family", "readme", card.location(comment), snippet)
     source = "tags" if marker in signals.tags else "card_metadata"
     return evidence_row("card_family", source, "library_name" if marker == signals.library else "tags", snippet)
+
+
+# ---- what a family's structure says ----------------------------------------------------------------------------
+
+# spaCy pipeline cards list in their `Sources` row the corpora the components were trained on, and beside them
+# the tools, lookup tables, lexical databases and vectors the pipeline ships with, and the transformer it starts from.
+_NOT_TRAINING_SOURCE = re.compile(r"convert|conversion|lookups?\b|vectors|embedding|lemmati[sz]er|tokeni[sz]er"
+                                  r"|dict(?:ionar|_|\b)|unidic|\bcheck\b|^github$|wordnet|lexicon"
+                                  r"|\bmodel\b|bert\b|former\b", re.IGNORECASE)  # (a model named in prose)
+_COMMIT_SUFFIX = re.compile(r"\s*\((?:commit:\s*)?[0-9a-f]{7,40}\)$")  # "NorNE (commit: bd311de5)"
+_PLACEHOLDERS = frozenset({"n/a", "na", "none", "unknown", "tbd", "todo"})
+_MODEL_SHAPED = re.compile(r"^[a-z][\w.-]*(?:/[\w.-]+)?$")  # `roberta-base`, `org/bert-base-cased`: a model id
+_TRAIN_DATA_SUFFIX = re.compile(r"\s+(?:train(?:ing)?\s+)?data(?:set)?$", re.IGNORECASE)
+_LINK_TEXT = re.compile(r"\[([^\]]+)\]\(")
+_SOURCE_ITEM_SPLIT = re.compile(r"<br\s*/?>|\)\s*,\s*(?=\[)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceItem:
+    pos: int  # body offset of the item's name
+    name: str
+    is_model: bool  # the transformer the pipeline starts from, not data
+
+
+def pipeline_sources(card: Card) -> list[SourceItem]:
+    """The items of a spaCy card's `Sources` row that are training corpora or the pipeline's transformer: each
+    item's link text (else its text before a parenthesis), without tools, lookups, vectors and dictionaries."""
+    items: list[SourceItem] = []
+    for field in card.fields_with_keys(frozenset({"sources"})):
+        offset = field.value_pos
+        for part in _SOURCE_ITEM_SPLIT.split(field.value):
+            at = card.body.find(part, offset) if part else -1
+            offset = at + len(part) if at >= 0 else offset
+            link = _LINK_TEXT.search(part)
+            name = (link.group(1) if link else re.split(r"[(\[]", part, maxsplit=1)[0]).strip(" `*_.,;")
+            name = _COMMIT_SUFFIX.sub("", name)
+            is_model = bool(_MODEL_SHAPED.match(name)) and ("-" in name or "/" in name)
+            if len(name) < 2 or name.lower() in _PLACEHOLDERS or (not is_model and _NOT_TRAINING_SOURCE.search(name)):
+                continue
+            name = name if is_model else _TRAIN_DATA_SUFFIX.sub("", name)
+            items.append(SourceItem(max(at, field.value_pos) + (link.start(1) if link else 0), name, is_model))
+    return items
