@@ -178,6 +178,34 @@ def test_an_rl_agent_card_names_no_dataset_or_base_in_its_prose():
     assert (names(facts), facts["base_models"]) == ([], [])
 
 
+PIXEL_GEN_CARD = (
+    "# Pixel Gen v2\n\nThe **pixel-gen-2** checkpoint was resumed from v1 and fine-tuned 200k steps at 512x512 on "
+    "\"pixgen-aesthetics v2 6+\".\n\n## Limitations and Bias\n\nThe model was trained on a large-scale dataset "
+    "[PIX-9B](https://example.org/pix-9b) which contains unsafe material.\n\n## Training\n\n**Training Data**\n"
+    "The developers used the following data for training:\n\n- PIX-9B English and subsets thereof\n\n"
+    "**Checkpoints**\n\n- `pg-1.ckpt`: 100k steps at 256x256 on [pix2B-en](https://huggingface.co/datasets/someorg/"
+    "pix2B-en).\n- `pg-2.ckpt`: 300k steps at 512x512 on \"pixgen-improved-aesthetics\" (a subset of pix2B-en).\n"
+)
+
+
+def test_data_named_under_a_bold_heading_in_quotes_and_not_in_limitations():
+    facts = facts_of(PIXEL_GEN_CARD)
+    # the quoted subsets each stage of training ran on; the Limitations section's link is no statement of data
+    assert names(facts) == ["pixgen-aesthetics v2 6+", "someorg/pix2B-en", "pixgen-improved-aesthetics"]
+
+
+def test_a_bold_line_can_head_the_training_data():
+    facts = facts_of("# m\n\n## Training\n\n**Training Data**\n\n- LAION-9B and subsets thereof\n\n**Hardware**\n\n"
+                     "- Trained with 4 GPUs, not on LAION-1B\n")
+    assert names(facts) == ["LAION-9B"]
+
+
+def test_a_corpus_name_gives_way_to_its_hub_dataset_link():
+    facts = facts_of("# m\n\n## Training data\n\nThe model was trained on LAION.\n\nThe data: "
+                     "https://huggingface.co/datasets/someorg/laion-tiny\n")
+    assert names(facts) == ["someorg/laion-tiny"]
+
+
 def test_a_github_repository_named_as_training_data_is_a_dataset_not_code():
     facts = facts_of("# m\n\nThis model was fine-tuned on the [Tiny Reviews dataset](https://github.com/someone/"
                      "tiny-reviews).\n")

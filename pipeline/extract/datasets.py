@@ -37,6 +37,12 @@ _TRAINED_ON_PARTS = [(word, re.compile(word + r"\s+on\b")) for word in ("trained
 # The base model's own pretraining data, named while describing the base: not this model's data.
 _BACKBONE = re.compile(r"\bbackbone\b|\binitiali[sz]ed\b|\bbase model\b|\bbase\s+checkpoint\b"
                        r"|\bcheckpoint\s+(?:that\s+was\s+)?pre-?trained\s+on\b", re.IGNORECASE)
+HUB_DATASET_LINK = "Hub dataset link"
+# `515k steps at 512x512 on "laion-improved-aesthetics"`: a subset named in quotes, shaped like an id (a hyphen, a
+# digit or `_`), where training is or after a number of training steps
+_ON_QUOTED = re.compile(r"\bon\s+\"([A-Za-z][\w.+ -]{2,59}?)\"")
+_ID_LIKE = re.compile(r"[\d_-]")
+_BOLD_LINE = re.compile(r"^[ \t]*\*\*([^*\n]{3,40}?)\*\*:?[ \t]*$", re.MULTILINE)
 _LIST_ITEM_PREFIX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:(?:the|an?)\s+(?:\w+\s+){0,5})?[*_`]*$", re.IGNORECASE)
 # Words that never start or make up a dataset's name in "on the X dataset".
 _NOT_NAME_WORDS = frozenset({"same", "entire", "whole", "full", "above", "following", "combined", "original", "new",
@@ -169,9 +175,11 @@ def extract_datasets(
     mentions = _readme_datasets(card, spans, data_headings) if read_prose else _hub_dataset_links(card)
     mentions += [(item.pos, item.name, None, "a corpus of the pipeline's `Sources`") for item in sources
                  if not item.is_model]
+    # a corpus's Hub dataset link anywhere in the card names it better than its name
+    linked = [hub_id for _, _, hub_id, rule in mentions if hub_id and rule == HUB_DATASET_LINK]
     for pos, name, hub_id, rule in sorted(mentions, key=lambda item: item[0]):
         corpus = None if hub_id else _corpus_of(name)
-        if corpus is not None and found.covers_corpus(corpus):
+        if corpus is not None and (found.covers_corpus(corpus) or any(corpus[3].search(h) for h in linked)):
             continue
         found.add(name, hub_id, "readme", partial(_readme_evidence, card, pos, name, rule))
     if found.dropped:
@@ -298,6 +306,8 @@ def data_context_spans(card: Card, data_headings: list[bool]) -> list[tuple[int,
         if data_headings[index] and not _excluded(heading.title):
             end = headings[index + 1].pos if index + 1 < len(headings) else len(card.body)
             spans.append((heading.pos, end))
+    if "**" in card.body:
+        spans += _bold_data_headings(card)
     for word, pattern in _TRAINED_ON_PARTS:
         if word not in card.lower:
             continue
@@ -312,6 +322,20 @@ def data_context_spans(card: Card, data_headings: list[bool]) -> list[tuple[int,
         else:
             merged.append((start, end))
     return merged
+
+
+def _bold_data_headings(card: Card) -> list[tuple[int, int]]:
+    """Spans under a bold line that serves as a heading (`**Training Data**`), up to the next heading or bold line."""
+    spans = []
+    lines = list(_BOLD_LINE.finditer(card.body))
+    for index, line in enumerate(lines):
+        title = line.group(1)
+        if not _is_data_section(title) or _excluded(title):
+            continue
+        end = lines[index + 1].start() if index + 1 < len(lines) else len(card.body)
+        next_heading = next((h.pos for h in card.headings if h.pos > line.start()), len(card.body))
+        spans.append((line.start(), min(end, next_heading)))
+    return spans
 
 
 def _data_headings(card: Card) -> list[bool]:
@@ -374,6 +398,14 @@ def _readme_datasets(
             inside_link = any(hit.text_start <= match.start() < hit.end for hit in card.urls)
             if not card.in_code(match.start()) and heading >= 0 and data_headings[heading] and not inside_link:
                 found.append((match.start(1), match.group(1), match.group(1), "Hub id in a data section"))
+    if 'on "' in body:
+        for match in _ON_QUOTED.finditer(body):
+            name, lead = match.group(1), card.lower[max(0, match.start() - 100) : match.start()]
+            if card.in_code(match.start()) or len(name.split()) > 4 or not _ID_LIKE.search(name):
+                continue
+            in_span = any(start <= match.start() < end for start, end in spans)
+            if in_span or ("steps" in lead and not _excluded(card.section_at(match.start()).rsplit(" > ", 1)[-1])):
+                found.append((match.start(1), name, None, "a quoted name that steps of training ran on"))
     span_text = " ".join(card.lower[start:end] for start, end in spans)
     corpora = [corpus for corpus in _CORPORA if corpus[1] in span_text] if spans else []
     backbone: dict[str, bool] = {}  # sentence -> whether it speaks of a backbone / base model
@@ -429,7 +461,8 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
         return [(hit.text_start, hit.link_text, hub_id, "a link opening a list item of a data section")]
     before = card.lower[sentence_start : hit.text_start]
-    if ("trained" in before or "tuned" in before) and DATA_OBJECT.search(plain_text(before)):
+    if ("trained" in before or "tuned" in before) and DATA_OBJECT.search(plain_text(before)) and not (
+            _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1])):  # "Limitations: trained on [X], which ..."
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
         return [(hit.text_start, hit.link_text, hub_id, "a link that is the object of 'trained on'")]
     return []
@@ -486,7 +519,7 @@ def _hub_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None, st
     hub_id = "/".join(segments[1:3]) if namespaced else segments[1]
     if _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1]) or _offered(card, hit):
         return []
-    return [(hit.start, hub_id, hub_id, "Hub dataset link")]
+    return [(hit.start, hub_id, hub_id, HUB_DATASET_LINK)]
 
 
 def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]:
