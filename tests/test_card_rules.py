@@ -206,6 +206,40 @@ def test_a_corpus_name_gives_way_to_its_hub_dataset_link():
     assert names(facts) == ["someorg/laion-tiny"]
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a bare repository URL named as a dataset, in a sentence about training (here in Japanese)
+        ("このモデルは固有表現データセット(https://github.com/someone/tiny-ner-dataset )を用いてファインチューニングしました。",
+         ["someone/tiny-ner-dataset"]),
+        # ... but not a downstream evaluation set
+        ("Evaluation was done by fine-tuning on [Tiny News](https://github.com/someone/tiny-news-corpus).", []),
+        ("We apply [Tiny-Pairs](https://example.org/pairs) dataset (10M) as the pre-training data.", ["Tiny-Pairs"]),
+        ("We evaluate on [Tiny-Pairs](https://example.org/pairs) dataset, never trained on it.", []),
+        # an organisation's dataset page linked by the dataset's name
+        ("The model was trained on the dataset [tinyset](https://huggingface.co/datasets/SomeOrg).", ["SomeOrg/tinyset"]),
+        ("The model was trained on [squad](https://huggingface.co/datasets/squad).", ["squad"]),
+        # several names for one dataset: "the X dataset" after `org/X_long_name`
+        ("---\ndatasets:\n- someorg/TINY_hate_speech\n---\n# m\n\nFine-tuned on the English part of the [TINY dataset]"
+         "(https://example.org/paper).", ["someorg/TINY_hate_speech"]),
+        # plain names that go on after the links of a "trained on" list
+        ("Fine-tuned on Bible, [Tiny-Corpus](https://huggingface.co/datasets/tiny_corpus), Wikipedia, news corpora "
+         "(Daily Tiny, Tiny Times), and other small sets.",
+         ["Bible", "tiny_corpus", "Wikipedia", "Daily Tiny", "Tiny Times"]),
+    ],
+)
+def test_dataset_mentions(body, expected):
+    readme = body if body.startswith("---") else f"# m\n\n{body}\n"
+    assert names(facts_of(readme)) == expected
+
+
+def test_a_repository_named_as_a_dataset_is_no_code_unless_it_evaluates():
+    trained = facts_of("# m\n\nFine-tuned with the data of https://github.com/someone/tiny-ner-dataset for names.\n")
+    evaluated = facts_of("# m\n\nEvaluated by fine-tuning on [Tiny News](https://github.com/someone/tiny-news-corpus).\n")
+    assert roles(trained) == {}
+    assert roles(evaluated) == {"https://github.com/someone/tiny-news-corpus": "other"}
+
+
 def test_a_github_repository_named_as_training_data_is_a_dataset_not_code():
     facts = facts_of("# m\n\nThis model was fine-tuned on the [Tiny Reviews dataset](https://github.com/someone/"
                      "tiny-reviews).\n")

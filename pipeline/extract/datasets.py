@@ -17,7 +17,8 @@ from typing import Any
 
 from pipeline.extract.families import SourceItem
 from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
-from pipeline.extract.links import DATA_OBJECT, GENERAL_LIBRARIES
+from pipeline.extract.links import (DATA_OBJECT, EVALUATION_WORDS, GENERAL_LIBRARIES, TRAINING_WORDS_ANY_LANGUAGE,
+                                    dataset_repository)
 from pipeline.extract.memo import memoised_when_short
 from pipeline.extract.model import DatasetFact
 from pipeline.vocabulary import DataDisclosure
@@ -38,6 +39,9 @@ _TRAINED_ON_PARTS = [(word, re.compile(word + r"\s+on\b")) for word in ("trained
 _BACKBONE = re.compile(r"\bbackbone\b|\binitiali[sz]ed\b|\bbase model\b|\bbase\s+checkpoint\b"
                        r"|\bcheckpoint\s+(?:that\s+was\s+)?pre-?trained\s+on\b", re.IGNORECASE)
 HUB_DATASET_LINK = "Hub dataset link"
+_ORG_LIKE = re.compile(r"[A-Z]")  # the Hub's legacy one-part dataset ids are lower case (`squad`, `menyo20k_mt`)
+_ONE_TOKEN = re.compile(r"^[\w.-]+$")
+_DATASET_AFTER_LINK = re.compile(r"[^)\s]*\)\s*(?:dataset|corpus)\b", re.IGNORECASE)  # "[Zero](https://...) dataset"
 # `515k steps at 512x512 on "laion-improved-aesthetics"`: a subset named in quotes, shaped like an id (a hyphen, a
 # digit or `_`), where training is or after a number of training steps
 _ON_QUOTED = re.compile(r"\bon\s+\"([A-Za-z][\w.+ -]{2,59}?)\"")
@@ -68,6 +72,9 @@ _ON_THE_X_DATASET = re.compile(
 # "fine-tuned on Bible, JW300, [Menyo-20k](...) and [CC-Aligned](...)": plain names listed before links.
 _TRAINED_ON_LIST = re.compile(r"\b(?:trained|tuned|fine-?tuned|finetuned)\s+on\s+(?P<items>(?:[A-Z][\w-]*\d*\w*"
                               r"(?:\s*(?:,|\+|and)\s*))+)(?=\[)")
+_MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)")
+_LIST_ITEM = re.compile(r"(?:^|[,;(]|\band\b)\s*([^,;()]+?)\s*(?=$|[,;()]|\band\b)")
+_LIST_NAME = re.compile(r"^[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,2}$")
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|\+|\band\b)\s*")
 _PLAIN_DATASET_NAME = re.compile(r"^[A-Z][\w-]*$")
 _EXAMPLE_BEFORE = re.compile(r"(?:e\.g\.|i\.e\.|such as|like)\s*$", re.IGNORECASE)
@@ -231,6 +238,8 @@ class _DatasetList:
                 return
             if source == "readme" and " " in name and _names_a_config_of(name, item_name_key, item_short_key):
                 return  # "wmt16 ro-en", "GLUE MNLI", "SQuAD v1.1": a configuration of a dataset already named
+            if source == "readme" and item.hub_id and _short_name_of(name, item.hub_id):
+                return  # "the MLMA dataset" after `someorg/MLMA_hate_speech`
         if callable(evidence):
             candidate.evidence = evidence()
         self.items.append(candidate)
@@ -239,6 +248,15 @@ class _DatasetList:
     def covers_corpus(self, corpus: tuple) -> bool:
         hint = corpus[3]
         return any(hint.search(item.hub_id or item.name) for item in self.items)
+
+
+def _short_name_of(name: str, hub_id: str) -> bool:
+    """Whether "X dataset" / "X corpus" names a Hub dataset by the first word of its id's name (`X_hate_speech`)."""
+    words = name.split()
+    if len(words) != 2 or words[1].lower() not in ("dataset", "corpus") or len(words[0]) < 4:
+        return False
+    short = hub_id.rsplit("/", 1)[-1].lower()
+    return short.startswith(words[0].lower()) and short[len(words[0]):][:1] in ("_", "-", ".")
 
 
 def _names_a_config_of(name: str, *keys: str) -> bool:
@@ -438,8 +456,18 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
     segments = [s for s in hit.path.split("/") if s] if on_hub else []  # only read for Hub links
     if segments[:1] == ["datasets"]:
         return _hub_dataset(card, hit)
-    if not hit.link_text:
-        return []
+    if not hit.link_text:  # a bare URL: a repository named as a dataset is named by its id
+        repository = dataset_repository(card, hit) if not on_hub else None
+        if not repository:
+            return []
+        return [(hit.start, repository, None, "a repository named as a dataset, where training is")]
+    if _DATASET_AFTER_LINK.match(card.body, hit.end) and _name_like(hit.link_text):
+        start, end = card.sentence_bounds(hit.text_start, hit.end)
+        if TRAINING_WORDS_ANY_LANGUAGE.search(card.body, start, end) and not (
+                EVALUATION_WORDS.search(card.body, start, end)
+                or _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1])):
+            hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
+            return [(hit.text_start, hit.link_text, hub_id, "a link followed by 'dataset', where training is")]
     heading = card.heading_index_at(hit.start)
     in_data_list = heading >= 0 and data_headings[heading] and not _excluded(card.headings[heading].title) and (
         _opens_list_item(card, hit))
@@ -517,6 +545,9 @@ def _hub_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None, st
         return []
     namespaced = len(segments) >= 3 and segments[2] not in ("resolve", "blob", "viewer", "tree")
     hub_id = "/".join(segments[1:3]) if namespaced else segments[1]
+    if not namespaced and _ORG_LIKE.search(hub_id) and _ONE_TOKEN.match(hit.link_text) and (
+            _name_key(hit.link_text) != _name_key(hub_id)):
+        hub_id = f"{hub_id}/{hit.link_text}"  # "[lenu](.../datasets/SomeOrg)": the organisation's page, its name
     if _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1]) or _offered(card, hit):
         return []
     return [(hit.start, hub_id, hub_id, HUB_DATASET_LINK)]
@@ -543,6 +574,19 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]
             if _PLAIN_DATASET_NAME.match(name) and name.lower() not in PLACEHOLDER_NAMES:
                 found.append((match.start("items") + match.group("items").find(item), name, None,
                               "named in a 'trained on' list"))
+        found += _names_after_the_links(card, match.end())
+    return found
+
+
+def _names_after_the_links(card: Card, start: int) -> list[tuple[int, str, str | None, str]]:
+    """The plain names that go on after the links of a "trained on" list, up to the sentence's end: "... and
+    [C](...), Wikipedia, news corpora (BBC News, Radio X)". The links themselves are read as links."""
+    _, end = card.sentence_bounds(start, start + 1)
+    found = []
+    for item in _LIST_ITEM.finditer(_MARKDOWN_LINK.sub(lambda m: "," + " " * (len(m.group()) - 1), card.body[start:end])):
+        name = item.group(1)
+        if _LIST_NAME.match(name) and name.lower() not in PLACEHOLDER_NAMES:
+            found.append((start + item.start(1), name, None, "named in a 'trained on' list"))
     return found
 
 

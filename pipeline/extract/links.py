@@ -127,6 +127,9 @@ DATA_OBJECT = re.compile(
     r"(?:[^.]|\.\d)*$",
     re.IGNORECASE,
 )
+_DATASET_REPO_NAME = re.compile(r"(?:^|[-_.])(?:datasets?|corpus|corpora)(?:$|[-_.])", re.IGNORECASE)
+TRAINING_WORDS_ANY_LANGUAGE = re.compile(r"train|fine-?tun|ファインチューニング|学習|训练|微调|訓練", re.IGNORECASE)
+EVALUATION_WORDS = re.compile(r"\beval|\btest|\bbenchmark|評価|评估|测试", re.IGNORECASE)
 _DATA_LINK_TEXT = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|treebanks?)\b", re.IGNORECASE)
 _DATA_FIELD_KEYS = frozenset({"dataset", "datasets", "training data", "training dataset", "corpus", "data source"})
 # A training command in a code block: `python train.py`, `rl_zoo3.train`, `./run.sh`, `cd recipes/...`.
@@ -365,10 +368,27 @@ def _recipe_uses(context: _CardContext, repo_name: str, link_text: str) -> bool:
     return False
 
 
+def dataset_repository(card: Card, hit: UrlHit) -> str | None:
+    """`owner/repo` of a GitHub or GitLab repository named as a dataset (`ner-wikipedia-dataset`, `x_corpus`) in a
+    sentence about training (in any of the languages cards are often written in), else None."""
+    if hit.host not in ("github.com", "gitlab.com"):
+        return None
+    segments = [s for s in hit.path.split("/") if s]
+    if len(segments) < 2 or not _DATASET_REPO_NAME.search(segments[1]) or segments[1].lower() in GENERAL_LIBRARIES:
+        return None
+    start, end = card.sentence_bounds(hit.text_start, hit.end)
+    about_training = TRAINING_WORDS_ANY_LANGUAGE.search(card.body, start, end)
+    if not about_training or EVALUATION_WORDS.search(card.body, start, end):
+        return None  # "evaluated by fine-tuning on [X](...)": a downstream evaluation set, not this model's data
+    return f"{segments[0]}/{segments[1]}"
+
+
 def _is_data_link(context: _CardContext, hit: UrlHit, before: str) -> bool:
-    """A code-host link that the card presents as training data: "trained on [X]", a dataset link text, or a
-    value of a `Sources:` / `Dataset:` field."""
+    """A code-host link that the card presents as training data: "trained on [X]", a dataset link text, a
+    repository named as a dataset in a sentence about training, or a value of a `Sources:` / `Dataset:` field."""
     if hit.link_text and DATA_OBJECT.search(before):
+        return True
+    if dataset_repository(context.card, hit):
         return True
     if hit.link_text and _DATA_LINK_TEXT.search(hit.link_text) and not _TRAINING_WORDS.search(hit.link_text):
         return True
