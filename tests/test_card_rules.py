@@ -254,6 +254,16 @@ def test_a_file_of_the_training_repository_is_part_of_the_recipe():
     assert set(roles(facts).values()) == {"training"}
 
 
+def test_the_front_matter_is_read_without_its_model_index():
+    front = ("---\nlicense: mit\nmodel-index:\n- name: m\n  results:\n  - task:\n      type: text-classification\n"
+             "    metrics:\n    - {type: accuracy, value: 0.9}\n# a comment\n\ndatasets:\n- someorg/tiny\n---\n# m\n")
+    card = parse_card(front)
+    assert card.metadata == {"license": "mit", "datasets": ["someorg/tiny"]}
+    # an anchor defined inside it may be used elsewhere: then the block stays
+    anchored = "---\nmodel-index:\n- name: &n tiny\nmodel_name: *n\n---\n"
+    assert parse_card(anchored).metadata == {"model-index": [{"name": "tiny"}], "model_name": "tiny"}
+
+
 # ---- base model -------------------------------------------------------------------------------------------------
 
 
