@@ -46,7 +46,7 @@ _DATASET_AFTER_LINK = re.compile(r"[^)\s]*\)\s*(?:dataset|corpus)\b", re.IGNOREC
 # digit or `_`), where training is or after a number of training steps
 _ON_QUOTED = re.compile(r"\bon\s+\"([A-Za-z][\w.+ -]{2,59}?)\"")
 _ID_LIKE = re.compile(r"[\d_-]")
-_BOLD_LINE = re.compile(r"^[ \t]*\*\*([^*\n]{3,40}?)\*\*:?[ \t]*$", re.MULTILINE)
+_BOLD_LINE = re.compile(r"\*\*([^*\n]{3,40}?)\*\*:?[ \t]*$", re.MULTILINE)
 _LIST_ITEM_PREFIX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:(?:the|an?)\s+(?:\w+\s+){0,5})?[*_`]*$", re.IGNORECASE)
 # Words that never start or make up a dataset's name in "on the X dataset".
 _NOT_NAME_WORDS = frozenset({"same", "entire", "whole", "full", "above", "following", "combined", "original", "new",
@@ -345,7 +345,8 @@ def data_context_spans(card: Card, data_headings: list[bool]) -> list[tuple[int,
 def _bold_data_headings(card: Card) -> list[tuple[int, int]]:
     """Spans under a bold line that serves as a heading (`**Training Data**`), up to the next heading or bold line."""
     spans = []
-    lines = list(_BOLD_LINE.finditer(card.body))
+    body = card.body  # (the pattern is led by its `**`, a fast scan; the line must hold nothing else)
+    lines = [m for m in _BOLD_LINE.finditer(body) if not body[body.rfind("\n", 0, m.start()) + 1 : m.start()].strip()]
     for index, line in enumerate(lines):
         title = line.group(1)
         if not _is_data_section(title) or _excluded(title):
