@@ -341,6 +341,16 @@ def test_a_spacy_pipeline_reads_its_sources_row_as_corpora_and_the_transformer()
     assert facts["base_models"] == ["tiny-roberta-base"]
 
 
+def test_a_spacy_transformer_linked_on_the_hub_is_named_by_its_hub_id_and_a_space_is_no_source():
+    row = ("| **Sources** | [Tiny Corpus](https://example.org/c)<br />[tiny encoder](https://huggingface.co/SomeOrg/"
+           "tiny-encoder-base) model<br />[Tiny Demo](https://huggingface.co/spaces/someone/demo)<br />"
+           "[tiny word vectors](https://huggingface.co/someorg/tiny_vectors_lg) |")
+    sources = next(line for line in SPACY_PIPELINE.split("\n") if line.startswith("| **Sources**"))
+    facts = facts_of(SPACY_PIPELINE.replace(sources, row))
+    assert names(facts) == ["Tiny Corpus", "someorg/Tiny-Synth"]
+    assert facts["base_models"] == ["SomeOrg/tiny-encoder-base"]
+
+
 def test_declared_base_model_wins_over_prose():
     facts = facts_of("---\nbase_model: someorg/declared\n---\n# m\n\nBased on [x](https://huggingface.co/other/x).\n")
     assert facts["base_models"] == ["someorg/declared"]

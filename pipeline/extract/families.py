@@ -147,11 +147,14 @@ def _evidence(card: Card, family: CardFamily, marker: str, signals: Signals) -> 
 _NOT_TRAINING_SOURCE = re.compile(r"convert|conversion|lookups?\b|vectors|embedding|lemmati[sz]er|tokeni[sz]er"
                                   r"|dict(?:ionar|_|\b)|unidic|\bcheck\b|^github$|wordnet|lexicon"
                                   r"|\bmodel\b|bert\b|former\b", re.IGNORECASE)  # (a model named in prose)
+_VECTORS = re.compile(r"vectors|embedding|fasttext|word2vec", re.IGNORECASE)
 _COMMIT_SUFFIX = re.compile(r"\s*\((?:commit:\s*)?[0-9a-f]{7,40}\)$")  # "NorNE (commit: bd311de5)"
 _PLACEHOLDERS = frozenset({"n/a", "na", "none", "unknown", "tbd", "todo"})
 _MODEL_SHAPED = re.compile(r"^[a-z][\w.-]*(?:/[\w.-]+)?$")  # `roberta-base`, `org/bert-base-cased`: a model id
 _TRAIN_DATA_SUFFIX = re.compile(r"\s+(?:train(?:ing)?\s+)?data(?:set)?$", re.IGNORECASE)
-_LINK_TEXT = re.compile(r"\[([^\]]+)\]\(")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)")
+# A Hub page: (`datasets/` or `spaces/` or nothing for a model, then the repo id)
+_HUB_PAGE = re.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets/|spaces/)?([\w.-]+(?:/[\w.-]+)?)")
 _SOURCE_ITEM_SPLIT = re.compile(r"<br\s*/?>|\)\s*,\s*(?=\[)", re.IGNORECASE)
 
 
@@ -171,10 +174,16 @@ def pipeline_sources(card: Card) -> list[SourceItem]:
         for part in _SOURCE_ITEM_SPLIT.split(field.value):
             at = card.body.find(part, offset) if part else -1
             offset = at + len(part) if at >= 0 else offset
-            link = _LINK_TEXT.search(part)
+            link = _LINK.search(part)
             name = (link.group(1) if link else re.split(r"[(\[]", part, maxsplit=1)[0]).strip(" `*_.,;")
             name = _COMMIT_SUFFIX.sub("", name)
-            is_model = bool(_MODEL_SHAPED.match(name)) and ("-" in name or "/" in name)
+            hub = _HUB_PAGE.match(link.group(2)) if link else None
+            if hub and (hub.group(1) == "spaces/" or _VECTORS.search(hub.group(2))):
+                continue  # a demo, or static word vectors: neither data nor the transformer
+            if hub and not hub.group(1):  # a Hub model page: the transformer, by its Hub id
+                name, is_model = hub.group(2), True
+            else:
+                is_model = not hub and bool(_MODEL_SHAPED.match(name)) and ("-" in name or "/" in name)
             if len(name) < 2 or name.lower() in _PLACEHOLDERS or (not is_model and _NOT_TRAINING_SOURCE.search(name)):
                 continue
             name = name if is_model else _TRAIN_DATA_SUFFIX.sub("", name)
