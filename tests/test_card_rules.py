@@ -233,6 +233,22 @@ def test_dataset_mentions(body, expected):
     assert names(facts_of(readme)) == expected
 
 
+NOTEBOOK = "https://colab.research.google.com/github/someone/pix/blob/main/pixel-booth.ipynb"
+
+
+@pytest.mark.parametrize(
+    ("body", "role"),
+    [
+        (f"Pixel style, trained on the [Pixel Booth by someone]({NOTEBOOK}) notebook.", "training"),
+        (f"You can train your own concepts with [the Pixel Booth notebook]({NOTEBOOK}).", "other"),
+        ("Please refer to the repo (https://github.com/someone/hpd) for the details about the training.", "training"),
+        ("Please refer to the repo (https://github.com/someone/hpd) for more details.", "other"),
+    ],
+)
+def test_notebooks_trained_on_and_repositories_holding_the_training_details(body, role):
+    assert set(roles(facts_of(f"# m\n\n{body}\n")).values()) == {role}
+
+
 def test_a_repository_named_as_a_dataset_is_no_code_unless_it_evaluates():
     trained = facts_of("# m\n\nFine-tuned with the data of https://github.com/someone/tiny-ner-dataset for names.\n")
     evaluated = facts_of("# m\n\nEvaluated by fine-tuning on [Tiny News](https://github.com/someone/tiny-news-corpus).\n")

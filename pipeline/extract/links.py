@@ -113,6 +113,11 @@ _OFFICIAL_REPO = cue(
     r"|on|at|in)\b|\b(?:github|repository|repo|code)\s*(?:\*\*|__)?\s*:",
     ('releas', 'official', 'original', 'more', 'github', 'repo', 'code'),
 )
+# "trained on the [fast-DreamBooth notebook](https://colab...)": a notebook a model was trained on is its code.
+_TRAINED_ON_NOTEBOOK = re.compile(r"\b(?:trained|tuned)\s+(?:on|in|with)\s+(?:the\s+|this\s+|a\s+)?\W*$", re.IGNORECASE)
+# "Please refer to the repo (...) for the details about the training": the repository that holds the recipe.
+_TRAINING_DETAILS = cue(r"\bfor\s+(?:the\s+|more\s+)?details\s+(?:about|of|on)\s+(?:the\s+|its\s+)?(?:pre-?)?training\b",
+                        ("details",))
 _COURSE = cue(r"\b(?:course|class|tutorial|unit\s*\d+|lesson|hackathon|documentation|docs)\b",
               ("course", "class", "tutorial", "unit", "lesson", "hackathon", "doc"))
 _PROMISED = cue(
@@ -292,6 +297,11 @@ def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole |
         return CodeRole.TRAINING, "the code that trained this model", sentence
     if _RECIPE.search(text, lower):
         return CodeRole.TRAINING, "this model's recipe in a toolkit", sentence
+    notebook = hit.host == "colab.research.google.com" or file_name.endswith(".ipynb")
+    if notebook and _TRAINED_ON_NOTEBOOK.search(before) and not _FURTHER_TUNING.search(text, lower):
+        return CodeRole.TRAINING, "trained on this notebook", sentence
+    if _TRAINING_DETAILS.search(text, lower) and not library:
+        return CodeRole.TRAINING, "the details of this model's training", sentence
     if library:
         if _recipe_uses(context, repo_name, hit.link_text) and not script:
             return CodeRole.TRAINING, "training command of this model", sentence
