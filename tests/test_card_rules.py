@@ -249,6 +249,12 @@ def test_notebooks_trained_on_and_repositories_holding_the_training_details(body
     assert set(roles(facts_of(f"# m\n\n{body}\n")).values()) == {role}
 
 
+def test_a_general_library_after_trained_on_is_code_not_data():
+    facts = facts_of("# m\n\nA tagger trained on [spacy](https://github.com/explosion/spaCy) with our notes.\n")
+    assert roles(facts) == {"https://github.com/explosion/spaCy": "other"}
+    assert names(facts) == []
+
+
 def test_a_repository_named_as_a_dataset_is_no_code_unless_it_evaluates():
     trained = facts_of("# m\n\nFine-tuned with the data of https://github.com/someone/tiny-ner-dataset for names.\n")
     evaluated = facts_of("# m\n\nEvaluated by fine-tuning on [Tiny News](https://github.com/someone/tiny-news-corpus).\n")

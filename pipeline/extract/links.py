@@ -396,6 +396,9 @@ def dataset_repository(card: Card, hit: UrlHit) -> str | None:
 def _is_data_link(context: _CardContext, hit: UrlHit, before: str) -> bool:
     """A code-host link that the card presents as training data: "trained on [X]", a dataset link text, a
     repository named as a dataset in a sentence about training, or a value of a `Sources:` / `Dataset:` field."""
+    segments = [s for s in hit.path.split("/") if s]
+    if len(segments) == 2 and segments[1].lower() in GENERAL_LIBRARIES:
+        return False  # "trained on [spacy](https://github.com/explosion/spaCy)": the library, not data
     if hit.link_text and DATA_OBJECT.search(before):
         return True
     if dataset_repository(context.card, hit):
