@@ -1,10 +1,11 @@
 """Training data: which datasets a card names, and whether it describes them (`none` / `named` / `described`).
 
 Datasets come from the `datasets` metadata key, `dataset:` tags, huggingface.co/datasets links, links that
-are the object of "trained on ...", Hub ids in backticks in data sections, well-known corpora named in
-training-data contexts, and the corpora of a spaCy card's `Sources` row. `described` means the card says
-something about the data itself: composition, proportions, per-source sizes, subsets, or filtering /
-deduplication steps. A single total size does not count.
+are the object of "trained on ...", "[X](...) dataset" in a sentence about training, names listed in a "trained
+on" list, quoted subsets that training steps ran on, repositories named as datasets, Hub ids in backticks in data
+sections, well-known corpora named in training-data contexts, and the corpora of a spaCy card's `Sources` row.
+`described` means the card says something about the data itself: composition, proportions, per-source sizes,
+subsets, or filtering / deduplication steps. A single total size does not count.
 """
 
 from __future__ import annotations
@@ -330,7 +331,7 @@ def data_context_spans(card: Card, data_headings: list[bool]) -> list[tuple[int,
         if word not in card.lower:
             continue
         for match in pattern.finditer(card.lower):
-            if not _excluded(card.section_at(match.start()).rsplit(" > ", 1)[-1]):
+            if not _in_excluded_section(card, match.start()):
                 spans.append(card.sentence_bounds(match.start(), match.end()))
     spans.sort()
     merged: list[tuple[int, int]] = []
@@ -391,6 +392,11 @@ def _excluded(heading: str) -> bool:
     return bool(NOT_DATA_SECTION.search(heading)) and not _is_data_section(heading)
 
 
+def _in_excluded_section(card: Card, pos: int) -> bool:
+    """Whether the heading over `pos` is an evaluation, results, limitations, citation ... section."""
+    return _excluded(card.section_at(pos).rsplit(" > ", 1)[-1])
+
+
 def _readme_datasets(
     card: Card, spans: list[tuple[int, int]], data_headings: list[bool]
 ) -> list[tuple[int, str, str | None, str]]:
@@ -423,7 +429,7 @@ def _readme_datasets(
             if card.in_code(match.start()) or len(name.split()) > 4 or not _ID_LIKE.search(name):
                 continue
             in_span = any(start <= match.start() < end for start, end in spans)
-            if in_span or ("steps" in lead and not _excluded(card.section_at(match.start()).rsplit(" > ", 1)[-1])):
+            if in_span or ("steps" in lead and not _in_excluded_section(card, match.start())):
                 found.append((match.start(1), name, None, "a quoted name that steps of training ran on"))
     span_text = " ".join(card.lower[start:end] for start, end in spans)
     corpora = [corpus for corpus in _CORPORA if corpus[1] in span_text] if spans else []
@@ -466,7 +472,7 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
         start, end = card.sentence_bounds(hit.text_start, hit.end)
         if TRAINING_WORDS_ANY_LANGUAGE.search(card.body, start, end) and not (
                 EVALUATION_WORDS.search(card.body, start, end)
-                or _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1])):
+                or _in_excluded_section(card, hit.start)):
             hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
             return [(hit.text_start, hit.link_text, hub_id, "a link followed by 'dataset', where training is")]
     heading = card.heading_index_at(hit.start)
@@ -491,7 +497,7 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
         return [(hit.text_start, hit.link_text, hub_id, "a link opening a list item of a data section")]
     before = card.lower[sentence_start : hit.text_start]
     if ("trained" in before or "tuned" in before) and DATA_OBJECT.search(plain_text(before)) and not (
-            _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1])):  # "Limitations: trained on [X], which ..."
+            _in_excluded_section(card, hit.start)):  # "Limitations: trained on [X], which ..."
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
         return [(hit.text_start, hit.link_text, hub_id, "a link that is the object of 'trained on'")]
     return []
@@ -549,7 +555,7 @@ def _hub_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None, st
     if not namespaced and _ORG_LIKE.search(hub_id) and _ONE_TOKEN.match(hit.link_text) and (
             _name_key(hit.link_text) != _name_key(hub_id)):
         hub_id = f"{hub_id}/{hit.link_text}"  # "[lenu](.../datasets/SomeOrg)": the organisation's page, its name
-    if _excluded(card.section_at(hit.start).rsplit(" > ", 1)[-1]) or _offered(card, hit):
+    if _in_excluded_section(card, hit.start) or _offered(card, hit):
         return []
     return [(hit.start, hub_id, hub_id, HUB_DATASET_LINK)]
 
@@ -584,7 +590,8 @@ def _names_after_the_links(card: Card, start: int) -> list[tuple[int, str, str |
     [C](...), Wikipedia, news corpora (BBC News, Radio X)". The links themselves are read as links."""
     _, end = card.sentence_bounds(start, start + 1)
     found = []
-    for item in _LIST_ITEM.finditer(_MARKDOWN_LINK.sub(lambda m: "," + " " * (len(m.group()) - 1), card.body[start:end])):
+    without_links = _MARKDOWN_LINK.sub(lambda m: "," + " " * (len(m.group()) - 1), card.body[start:end])  # same offsets
+    for item in _LIST_ITEM.finditer(without_links):
         name = item.group(1)
         if _LIST_NAME.match(name) and name.lower() not in PLACEHOLDER_NAMES:
             found.append((start + item.start(1), name, None, "named in a 'trained on' list"))

@@ -143,7 +143,8 @@ def _evidence(card: Card, family: CardFamily, marker: str, signals: Signals) -> 
 # ---- what a family's structure says ----------------------------------------------------------------------------
 
 # spaCy pipeline cards list in their `Sources` row the corpora the components were trained on, and beside them
-# the tools, lookup tables, lexical databases and vectors the pipeline ships with, and the transformer it starts from.
+# the tools, lookup tables, lexical databases and vectors the pipeline ships with, and the transformer it starts
+# from.
 _NOT_TRAINING_SOURCE = re.compile(r"convert|conversion|lookups?\b|vectors|embedding|lemmati[sz]er|tokeni[sz]er"
                                   r"|dict(?:ionar|_|\b)|unidic|\bcheck\b|^github$|wordnet|lexicon"
                                   r"|\bmodel\b|bert\b|former\b", re.IGNORECASE)  # (a model named in prose)

@@ -114,10 +114,11 @@ _OFFICIAL_REPO = cue(
     ('releas', 'official', 'original', 'more', 'github', 'repo', 'code'),
 )
 # "trained on the [fast-DreamBooth notebook](https://colab...)": a notebook a model was trained on is its code.
-_TRAINED_ON_NOTEBOOK = re.compile(r"\b(?:trained|tuned)\s+(?:on|in|with)\s+(?:the\s+|this\s+|a\s+)?\W*$", re.IGNORECASE)
+_TRAINED_ON_NOTEBOOK = re.compile(r"\b(?:trained|tuned)\s+(?:on|in|with)\s+(?:the\s+|this\s+|a\s+)?\W*$",
+                                  re.IGNORECASE)
 # "Please refer to the repo (...) for the details about the training": the repository that holds the recipe.
-_TRAINING_DETAILS = cue(r"\bfor\s+(?:the\s+|more\s+)?details\s+(?:about|of|on)\s+(?:the\s+|its\s+)?(?:pre-?)?training\b",
-                        ("details",))
+_TRAINING_DETAILS = cue(
+    r"\bfor\s+(?:the\s+|more\s+)?details\s+(?:about|of|on)\s+(?:the\s+|its\s+)?(?:pre-?)?training\b", ("details",))
 _COURSE = cue(r"\b(?:course|class|tutorial|unit\s*\d+|lesson|hackathon|documentation|docs)\b",
               ("course", "class", "tutorial", "unit", "lesson", "hackathon", "doc"))
 _PROMISED = cue(
@@ -133,6 +134,7 @@ DATA_OBJECT = re.compile(
     re.IGNORECASE,
 )
 _DATASET_REPO_NAME = re.compile(r"(?:^|[-_.])(?:datasets?|corpus|corpora)(?:$|[-_.])", re.IGNORECASE)
+# Training and evaluation words in the languages cards are often written in (English, Japanese, Chinese)
 TRAINING_WORDS_ANY_LANGUAGE = re.compile(r"train|fine-?tun|ファインチューニング|学習|训练|微调|訓練", re.IGNORECASE)
 EVALUATION_WORDS = re.compile(r"\beval|\btest|\bbenchmark|評価|评估|测试", re.IGNORECASE)
 _DATA_LINK_TEXT = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|treebanks?)\b", re.IGNORECASE)
