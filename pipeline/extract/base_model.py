@@ -144,7 +144,7 @@ def hub_model_id(hit: UrlHit) -> str | None:
     """`owner/name` (or a legacy one-part id) of a huggingface.co model page, or None for other Hub pages."""
     if hit.host not in ("huggingface.co", "hf.co"):
         return None
-    segments = [s for s in hit.path.split("/") if s]
+    segments = hit.segments
     if not segments or segments[0] in _NOT_MODEL_PAGES:
         return None
     if len(segments) >= 2 and segments[1] not in ("resolve", "blob", "tree", "raw", "discussions", "commit"):

@@ -115,6 +115,11 @@ class UrlHit:
     link_text: str  # markdown or HTML link text; "" for a bare URL
     text_start: int  # where the link begins (its `[` or `<a`), or `start` for a bare URL
 
+    @property
+    def segments(self) -> list[str]:
+        """The path's non-empty segments: `/org/name/blob/main/x.py` -> [org, name, blob, main, x.py]."""
+        return [s for s in self.path.split("/") if s]
+
 
 @dataclass(slots=True)
 class Field:

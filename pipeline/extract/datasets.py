@@ -460,7 +460,7 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
     """A huggingface.co/datasets link; a link that is the object of "trained on ..."; a link opening a list item
     of a training-data section. Not: links offered to users ("you can use ..."), papers, models."""
     on_hub = hit.host in ("huggingface.co", "hf.co")
-    segments = [s for s in hit.path.split("/") if s] if on_hub else []  # only read for Hub links
+    segments = hit.segments if on_hub else []  # only read for Hub links
     if segments[:1] == ["datasets"]:
         return _hub_dataset(card, hit)
     if not hit.link_text:  # a bare URL: a repository named as a dataset is named by its id
@@ -547,7 +547,7 @@ def _hub_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None, st
     """A huggingface.co/datasets link as (offset, id, id, rule); none for other links, images, and excluded sections."""
     if hit.host not in ("huggingface.co", "hf.co"):
         return []
-    segments = [s for s in hit.path.split("/") if s]
+    segments = hit.segments
     if segments[:1] != ["datasets"] or len(segments) < 2 or _IMAGE.search(hit.path):
         return []
     namespaced = len(segments) >= 3 and segments[2] not in ("resolve", "blob", "viewer", "tree")

@@ -167,7 +167,7 @@ class CodeLink:
 
 def code_repository(hit: UrlHit) -> str | None:
     """The repository a code-host URL points into (`owner/repo`, `spaces/owner/name`, ...), or None."""
-    segments = [s for s in hit.path.split("/") if s]
+    segments = hit.segments
     host = hit.host
     if host == "huggingface.co":
         if len(segments) >= 3 and segments[0] == "spaces":
@@ -385,7 +385,7 @@ def dataset_repository(card: Card, hit: UrlHit) -> str | None:
     sentence about training (in any of the languages cards are often written in), else None."""
     if hit.host not in ("github.com", "gitlab.com"):
         return None
-    segments = [s for s in hit.path.split("/") if s]
+    segments = hit.segments
     if len(segments) < 2 or not _DATASET_REPO_NAME.search(segments[1]) or segments[1].lower() in GENERAL_LIBRARIES:
         return None
     start, end = card.sentence_bounds(hit.text_start, hit.end)
@@ -398,7 +398,7 @@ def dataset_repository(card: Card, hit: UrlHit) -> str | None:
 def _is_data_link(context: _CardContext, hit: UrlHit, before: str) -> bool:
     """A code-host link that the card presents as training data: "trained on [X]", a dataset link text, a
     repository named as a dataset in a sentence about training, or a value of a `Sources:` / `Dataset:` field."""
-    segments = [s for s in hit.path.split("/") if s]
+    segments = hit.segments
     if len(segments) == 2 and segments[1].lower() in GENERAL_LIBRARIES:
         return False  # "trained on [spacy](https://github.com/explosion/spaCy)": the library, not data
     if hit.link_text and DATA_OBJECT.search(before):
