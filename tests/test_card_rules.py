@@ -7,6 +7,7 @@ model's recipe, training data against an evaluation set, a paper the card asks t
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from pipeline.extract.card import parse_card
 from pipeline.extract.facts import extract
@@ -284,6 +285,19 @@ def test_the_front_matter_is_read_without_its_model_index():
     # an anchor defined inside it may be used elsewhere: then the block stays
     anchored = "---\nmodel-index:\n- name: &n tiny\nmodel_name: *n\n---\n"
     assert parse_card(anchored).metadata == {"model-index": [{"name": "tiny"}], "model_name": "tiny"}
+
+
+def test_a_repeated_front_matter_gives_each_card_its_own_metadata():
+    text = "---\nlicense: mit\ntags:\n- a\n- b\nwidget:\n- text: hi\ndate: 2024-01-02\n---\n# m\n"
+    first, second = parse_card(text), parse_card(text)
+    assert first.metadata == second.metadata == yaml.safe_load(text.split("---\n")[1])
+    first.metadata["tags"].append("c")
+    first.metadata["widget"][0]["text"] = "changed"
+    assert second.metadata["tags"] == ["a", "b"] and second.metadata["widget"] == [{"text": "hi"}]
+    assert parse_card(text).metadata["tags"] == ["a", "b"]
+    # an invalid one is reported on every card that has it
+    broken = "---\nlicense: [mit\n---\n# m\n"
+    assert [parse_card(broken).problems[0].split(":")[0] for _ in range(2)] == ["yaml_invalid", "yaml_invalid"]
 
 
 # ---- base model -------------------------------------------------------------------------------------------------
