@@ -18,6 +18,7 @@ import collections
 import contextlib
 import functools
 import gc
+import importlib.abc
 import multiprocessing
 import os
 import signal
@@ -28,6 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -341,13 +343,35 @@ def _extracted(runs: Iterator[list[ModelInput | CardFile]], workers: int
     gc.freeze()
     pool = ProcessPoolExecutor(
         workers, mp_context=multiprocessing.get_context("fork" if sys.platform == "linux" else None),
-        initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN),
+        initializer=_start_worker,
     )
     try:
         yield _in_order(pool, runs, workers * RUNS_PER_WORKER)
     finally:
         pool.shutdown(cancel_futures=True)
         gc.unfreeze()
+
+
+def _start_worker() -> None:
+    """A worker ignores Ctrl-C (the writing process handles it), and its pyarrow does without pandas.
+
+    pyarrow's first pa.array() in a process imports pandas, when it is installed, to recognise pandas inputs
+    (apache/arrow#34994): about 0.3 s in each worker, which never builds a table from pandas objects. A worker
+    refuses that import, and pyarrow goes on without pandas. (A pandas that the writing process imported before
+    the workers started is left as it is.)
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _NoPandas())
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """An import finder that refuses pandas, as if it were not installed."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"extraction workers do not import {name}", name=name)
+        return None
 
 
 def _in_order(pool: ProcessPoolExecutor, runs: Iterator[list[ModelInput | CardFile]], ahead: int) -> Iterator[tuple]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -192,6 +194,18 @@ def test_default_workers_are_the_usable_cpus_up_to_a_cap(monkeypatch):
     assert default_extract_workers() == 3
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
     assert default_extract_workers() == 8
+
+
+@pytest.mark.parametrize(("start_worker", "imports_pandas"), [(True, False), (False, True)])
+def test_a_worker_builds_its_tables_without_importing_pandas(start_worker, imports_pandas):
+    pytest.importorskip("pandas")  # (installed with great-expectations: without it there is nothing to avoid)
+    code = ("import sys; from pipeline.corpus import _extract_run, _start_worker\n"
+            + ("_start_worker()\n" if start_worker else "")
+            + "from pipeline.extract.model import ModelInput\n"
+            "facts, evidence, _ = _extract_run([ModelInput(repo_id='org/m', readme='---\\nlicense: mit\\n---\\n# m\\n')])\n"
+            "print(facts['license_id'].to_pylist(), 'pandas' in sys.modules)")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert printed.split() == ["['mit']", str(imports_pandas)]
 
 
 def test_runs_read_ahead_of_the_workers_are_bounded():
