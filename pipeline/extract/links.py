@@ -368,6 +368,8 @@ def _recipe_uses(context: _CardContext, repo_name: str, link_text: str) -> bool:
     """Whether a training command in the card's code blocks runs this repository: a command names it as a program
     or module (`python -m rl_zoo3.train`, `cd espnet/egs2/...`), or the block sits under a heading that names the
     link ("Training (with the RL Zoo)"). A name in an argument (`--hf-entity cleanrl`) does not count."""
+    if not context.training_commands:
+        return False  # (most cards: then no pattern is compiled for this repository's names)
     names = {repo_name, repo_name.replace("-", "_"), repo_name.replace("rl-baselines3-zoo", "rl_zoo3")}
     runs = re.compile(r"(?:^|[\s;&|])(?:-m\s+|import\s+|from\s+|cd\s+|pip\s+install\s+)?(?:"
                       + "|".join(map(re.escape, sorted(names))) + r")(?=[./\s]|$)", re.MULTILINE)
