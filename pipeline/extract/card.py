@@ -466,7 +466,7 @@ class _NotPlain(Exception):
 
 def _safe_load(yaml_text: str) -> Any:
     """Exactly yaml.load(yaml_text, Loader=_LOADER), about twice as fast on a plain document, and a copy of the
-    last result on a front matter seen before.
+    document remembered for a short front matter seen before.
 
     The document is composed as yaml.load composes it (same C parser, same errors). Without aliases (no `*`),
     every node is used once, and for the node kinds _construct_plain accepts it builds what SafeConstructor
@@ -476,14 +476,9 @@ def _safe_load(yaml_text: str) -> Any:
     # (and only while the loader still registers SafeConstructor's own functions for these tags)
     if "*" in yaml_text or tuple(map(_LOADER.yaml_constructors.get, _PLAIN_TAGS)) != _PLAIN_FUNCTIONS:
         return yaml.load(yaml_text, Loader=_LOADER)  # noqa: S506 - a safe loader
-    if len(yaml_text) <= MEMO_YAML_CHARS:
-        value = _remembered_plain_document(yaml_text)
-        if value is not _NOT_PLAIN_DOCUMENT:
-            return _copy_plain(value)  # each card gets its own lists and dicts
-    else:
-        value = _plain_document(yaml_text)
-        if value is not _NOT_PLAIN_DOCUMENT:
-            return value
+    value = _remembered_plain_document(yaml_text)
+    if value is not _NOT_PLAIN_DOCUMENT:
+        return _copy_plain(value)  # each card gets its own lists and dicts, never the memo's
     return yaml.load(yaml_text, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
@@ -509,7 +504,8 @@ def _plain_document(yaml_text: str) -> Any:
         loader.dispose()
 
 
-_remembered_plain_document = lru_cache(maxsize=4096)(_plain_document)  # (errors are raised, never remembered)
+# (errors are raised, never remembered; the documents are mutable, so _safe_load hands out copies)
+_remembered_plain_document = memoised_when_short(_plain_document, maxsize=4096, max_chars=MEMO_YAML_CHARS)
 
 
 def _copy_plain(value: Any) -> Any:
