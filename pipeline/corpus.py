@@ -208,7 +208,6 @@ def _text_or_bytes(raw: bytes) -> str | bytes:
 
 
 @functools.cache  # _extract_run asks for it once per run of cards
-@functools.cache
 def output_schema(table: str) -> pa.Schema:
     """The table's Arrow schema from sql/schema.sql, keyed by repo_id instead of (snapshot_date, hub_id)."""
     from pipeline.store.tables import table_schema
