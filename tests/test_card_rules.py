@@ -223,6 +223,13 @@ def test_a_corpus_name_gives_way_to_its_hub_dataset_link():
         # several names for one dataset: "the X dataset" after `org/X_long_name`
         ("---\ndatasets:\n- someorg/TINY_hate_speech\n---\n# m\n\nFine-tuned on the English part of the [TINY dataset]"
          "(https://example.org/paper).", ["someorg/TINY_hate_speech"]),
+        # "fine-tuned the [x](...) model on the X dataset": the link inside the sentence is the base, X the data
+        ("We fine-tuned the [tiny-enc-large](https://huggingface.co/someorg/tiny-enc-large-v1.1) model on the "
+         "TinyQA dataset.", ["TinyQA"]),
+        # a Hub model that a model is derived from, after "pretrained on ...", is no data (the treebank is; an
+        # underscore inside its name is no emphasis)
+        ("This is a tiny model pretrained on old novels for parsing, derived from [tiny-novels](https://huggingface.co"
+         "/someorg/tiny-novels) and [UD_Tiny](https://github.com/someorg/UD_Tiny).", ["UD_Tiny"]),
         # plain names that go on after the links of a "trained on" list
         ("Fine-tuned on Bible, [Tiny-Corpus](https://huggingface.co/datasets/tiny_corpus), Wikipedia, news corpora "
          "(Daily Tiny, Tiny Times), and other small sets.",
@@ -350,6 +357,17 @@ def test_a_repeated_front_matter_gives_each_card_its_own_metadata():
         # a Hub link behind debris, as a widely cloned card writes it
         ("The **gen-v1-3** checkpoint was initialized with the weights of the [Gen-v1-2](https:/steps/huggingface.co/"
          "someorg/gen-v1-2) checkpoint.", "someorg/gen-v1-2"),
+        # a base shaped like a model id before "model finetuned", and one that a card says it is fine-tuned on
+        ("This a tiny-base-multilingual-cased model finetuned for rating reviews in four languages.",
+         "tiny-base-multilingual-cased"),
+        ("This is a seq2seq model fine-tuned on chat logs, from tiny-bart.", None),
+        ("It is finetuned on multilingual tinybert model. Training used a learning rate of 2e-5.", "multilingual tinybert"),
+        ("Fine-tuned on Multilingual Pretrained Model [TINY-23](https://example.org/tiny-23).", None),
+        ("The model was fine-tuned on the Tiny Reviews dataset for two epochs.", None),
+        # a cut-down copy of a model: its weights, reduced
+        ("We are sharing smaller versions of [tiny-multi-cased](https://huggingface.co/tiny-multi-cased) that "
+         "handle fewer languages.\n\nUnlike [tiny-distil-cased](https://huggingface.co/tiny-distil-cased), they give "
+         "the same outputs.", "tiny-multi-cased"),
         # a converted copy keeps the original's card, and its lineage
         ("The **gen-v1-3** checkpoint was initialized with the weights of the [Gen-v1-2](https://huggingface.co/"
          "someorg/gen-v1-2) checkpoint.\n\nThese weights here have been converted to Core ML.", None),

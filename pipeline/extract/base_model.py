@@ -51,6 +51,9 @@ _CUES = [
         ("finetune", ("base model", "base trained", "base pre"), 40,
          r"\bthe\s+base\s+(?:pre-?trained\s+|trained\s+)?model\s+(?:is|was)|\bbase\s+model\s*:"
          r"|\bwith\s+the(?=\s+\S+\s+base\s+model)"),
+        # "It is fine-tuned on multilingual BERT model": on a model, not on data ("on the X dataset")
+        ("finetune", ("tuned on",), 8,
+         r"\b(?:fine-?tuned|finetuned)\s+on(?=\s+(?:the\s+|an?\s+)?(?:[\w.\-/]+\s+){1,3}model\b)"),
         ("finetune", ("pretrained", "pre-trained"), 40,
          r"\b(?:we\s+)?used?\s+the\s+pre-?trained|^\W*the\s+pre-?trained"),
         ("finetune", ("student",), 2, r"\bstudent\s+(?:model\s+)?(?:is|was)"),
@@ -59,6 +62,9 @@ _CUES = [
         # "Fine-tune t5-base model for paraphrase": the card's first words name what was fine-tuned
         ("finetune", ("fine-tune", "finetune", "fine tune"), 2,
          r"(?:(?<![^\n])|(?<=[.!?]\s))\W{0,3}(?:fine[- ]?tuned?|finetuned?)(?=\s+\S+\s+model\b)"),
+        # "smaller versions of [x](...) that handle fewer languages": x's weights, cut down
+        ("finetune", ("version",), 24,
+         r"\b(?:smaller|distilled|compressed|pruned|reduced|lighter|trimmed)\s+versions?\s+of"),
         ("quantized", ("quantized",), 2, r"\bquantized\s+(?:version\s+)?(?:of|from)"),
         ("adapter", ("adapter", "lora"), 2, r"\b(?:adapter|lora)(?:\]\([^)\s]*\))?\s+(?:weights\s+)?(?:for|of|on)"),
         ("adapter", ("embedding",), 20, r"\btextual\s+inversion\s+embedding(?:\s+by\s+\S+)?\s+for"),
@@ -85,9 +91,11 @@ _AFTER_BASE = re.compile(
     r"|^[\s*_`\"')]*+的?(?:蒸馏|微调)(?:版本|模型)",
     re.IGNORECASE,
 )
-# "This is a Stable Diffusion model fine-tuned on ...": a named base before "model ... fine-tuned".
+# "This is a Stable Diffusion model fine-tuned on ...", "This a bert-base-uncased model finetuned for ...": a named
+# base (capitalised words, or one token shaped like a model id) before "model ... fine-tuned".
 _NAMED_BEFORE_FINETUNED = re.compile(
-    r"\b(?:is|was|[Tt]his)\s+(?:your\s+)?(?:a|an|the)\s+(?:\*+|`)?(?P<name>[A-Z0-9][\w.\-]*(?:\s[A-Z0-9][\w.\-]*){0,2})(?:\*+|`)?\s+"
+    r"\b(?:is|was|[Tt]his)\s+(?:your\s+)?(?:a|an|the)\s+(?:\*+|`)?"
+    r"(?P<name>[A-Z0-9][\w.\-]*(?:\s[A-Z0-9][\w.\-]*){0,2}|[a-z][\w.]*[\d_-][\w.\-]*)(?:\*+|`)?\s+"
     r"(?:model\s+|checkpoint\s+)?(?:that\s+(?:was|has\s+been)\s+)?fine-?tuned\b"
 )
 # A name as written after the cue: words before "model" / "checkpoint" ("Stable Diffusion 1.5 model", "a wav2vec 2.0
@@ -110,7 +118,7 @@ _NOT_A_NAME = {"a", "an", "the", "this", "that", "these", "it", "its", "our", "m
                "following", "previous", "publicly", "available", "official", "open", "huggingface", "hugging",
                "weights", "checkpoint", "checkpoints", "architecture", "transformer", "transformers", "text",
                "images", "image", "english", "code", "task", "tasks", "all", "some", "two", "three", "one",
-               "fine-tuned", "finetuned", "trained"}
+               "fine-tuned", "finetuned", "trained", "seq2seq"}
 _ARCHITECTURE_AFTER = re.compile(r"[\w.\-/\s`*]{0,30}?\b(?:architecture|paper|approach|method|tokenizer|recipe)\b",
                                  re.IGNORECASE)
 # The card says the model was pretrained from scratch (its own vocabulary, "initially pretrained on"): then "based
@@ -350,8 +358,9 @@ def _name_after(text: str, cue: int) -> str | None:
         if first.lower() in _TUNED_WORDS and rest.strip():
             name = rest.strip()  # "based on a fine-tuned XLM-RoBERTa large model": the model, not how it was made
         words = name.lower().split()
-        if words[0] in _NOT_A_NAME or all(word in _NOT_A_NAME for word in words):
-            return None
+        if words[0] in _NOT_A_NAME or all(word in _NOT_A_NAME for word in words) or words[-1] in _TUNED_WORDS | {
+                "pretrained", "pre-trained"}:
+            return None  # ("Multilingual Pretrained Model": a description, not a name)
         if len(words) == 1 and text[end - 5].isupper():
             return None  # "Based on Bert Model": a title naming an architecture
     else:

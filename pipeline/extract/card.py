@@ -64,7 +64,7 @@ _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _FENCE = re.compile(r"\n {0,3}(?:```|~~~)")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG = re.compile(r"<[^>]+>")
-_EMPHASIS = re.compile(r"[*_`]+")
+_EMPHASIS = re.compile(r"[*`]+|(?<![^\W_])_+|_+(?![^\W_])")  # (`UD_Treebank`: an underscore inside a word is no emphasis)
 
 # A sentence ends at . ! ? before a blank, a blank line, a new list item / heading / table row, the end
 # of a heading line, a table cell separator or an HTML line break. Soft line breaks do not end it.

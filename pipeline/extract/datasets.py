@@ -64,13 +64,17 @@ _NOT_DATA_HOSTS = frozenset({"arxiv.org", "aclanthology.org", "openreview.net", 
                              "doi.org", "wandb.ai", "twitter.com", "youtube.com", "medium.com"})
 _DATASET_FIELDS = frozenset({"dataset", "datasets", "training data", "training dataset", "training datasets",
                              "data", "train data", "pretraining data", "fine-tuning data", "finetuning data"})
-# "fine-tuned version of [x](...) on the glue dataset": the Trainer's sentence, and the same in prose; "we used the
+# "fine-tuned version of [x](...) on the glue dataset": the Trainer's sentence, and the same in prose ("we fine-tuned
+# the [x](...) model on the RACE dataset"); "we used the
 # X dataset ... for pretraining".
 _ON_THE_X_DATASET = re.compile(
-    r"\b(?:(?:trained|tuned|fine-?tuned|finetuned|version\s+of\s+\S+)\s+(?:[^.\n]{0,80}?\s)?on|we\s+used)\s+the\s+"
+    r"\b(?:(?:trained|tuned|fine-?tuned|finetuned|version\s+of\s+\S+)\s+"
+    r"(?:(?:[^.\n\[]|\[[^\]\n]{0,80}\]\([^)\s]{0,200}\)){0,80}?\s)?on|we\s+used)\s+the\s+"  # (a link counts as one)
     r"(?P<name>`?[\w][\w./+-]*(?:\s[\w][\w./+-]*){0,3}?`?)\s+dataset\b",
     re.IGNORECASE)
 # "fine-tuned on Bible, JW300, [Menyo-20k](...) and [CC-Aligned](...)": plain names listed before links.
+# "pretrained on X for parsing, derived from [a Hub model](...)": the model it derives from, not data.
+_DERIVED_FROM_BEFORE = re.compile(r"\b(?:derived\s+from|based\s+on|initiali[sz]ed\s+from)\b(?:[^.]|\.\d)*$")
 _TRAINED_ON_LIST = re.compile(r"\b(?:trained|tuned|fine-?tuned|finetuned)\s+on\s+(?P<items>(?:[A-Z][\w-]*\d*\w*"
                               r"(?:\s*(?:,|\+|and)\s*))+)(?=\[)")
 _MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)")
@@ -497,7 +501,8 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
         return [(hit.text_start, hit.link_text, hub_id, "a link opening a list item of a data section")]
     before = card.lower[sentence_start : hit.text_start]
     if ("trained" in before or "tuned" in before) and DATA_OBJECT.search(plain_text(before)) and not (
-            _in_excluded_section(card, hit.start)):  # "Limitations: trained on [X], which ..."
+            _in_excluded_section(card, hit.start)  # "Limitations: trained on [X], which ..."
+            or on_hub and _DERIVED_FROM_BEFORE.search(before)):
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
         return [(hit.text_start, hit.link_text, hub_id, "a link that is the object of 'trained on'")]
     return []
