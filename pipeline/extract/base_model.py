@@ -75,6 +75,8 @@ _CUES = [
 # no candidate.
 _ANY_CUE_KEYWORDS = tuple(dict.fromkeys([keyword for _, keywords, _, _ in _CUES for keyword in keywords]
                                         + ["tuned", "encoder", "backbone", "蒸馏", "微调"]))
+# (a keyword that holds another one is found wherever that one is: only the shortest are looked for)
+_ANY_CUE_KEYWORDS = tuple(k for k in _ANY_CUE_KEYWORDS if not any(o != k and o in k for o in _ANY_CUE_KEYWORDS))
 # A cue right before a link ("a fine-tuned version of the Italian [x](...)"): a few filler words may follow it.
 _BEFORE_LINK = [
     (relation, keywords,
