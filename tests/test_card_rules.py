@@ -465,6 +465,14 @@ BIBTEX_TOOLKIT = ("# Citing ToolKit\n\nPlease, cite SpeechBrain if you use it.\n
          "this model.)", ["https://aclanthology.org/2020.example-1.61"], {}),
         ("Paper coming soon. See [a related paper](https://arxiv.org/abs/2201.00002).", [], {}),
         ("The architecture follows [this paper](https://arxiv.org/abs/2201.00003).", [], {}),
+        ("The architecture and the results of Tiny are in our workshop [paper](https://arxiv.org/abs/2201.00004).",
+         ["arxiv:2201.00004"], {}),
+        ("Tiny's architecture is described in [our paper](https://arxiv.org/abs/2201.00005).", ["arxiv:2201.00005"],
+         {}),
+        ("Our paper will be released soon; until then see [our paper](https://arxiv.org/abs/2201.00006).", [], {}),
+        ("## References\n\nA. Writer: [Tagging old texts](http://hdl.handle.net/1234/5678), a workshop, pp. 1-9.",
+         ["http://hdl.handle.net/1234/5678"], {}),
+        ("The corpus record is at [the archive](http://hdl.handle.net/1234/9999).", [], {}),
     ],
 )
 def test_paper_candidates(body, papers, inputs):

@@ -45,6 +45,8 @@ _BACKGROUND_PAPER = re.compile(
     r"|\breplicates?\b|\bfollowing\b[^.]{0,40}\bpaper\b",
     re.IGNORECASE,
 )
+# "in our EMNLP [paper](url)", "[our paper](url)": the card's own paper, whatever else the sentence mentions.
+_OUR_BEFORE_LINK = re.compile(r"\bour\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _PROMISED = re.compile(r"\bcoming\s+soon\b|\bto\s+be\s+(?:released|published)\b|\btodo\b|\bwill\s+be\s+(?:released|published)\b",
                        re.IGNORECASE)
 # Other papers and reports: proceedings pages, preprint servers and PDFs.
@@ -54,6 +56,8 @@ _REPORT_HOSTS = re.compile(r"(?:^|\.)(?:openreview\.net|aclanthology\.org|aclweb
                            r"|researchgate\.net|ojs\.aaai\.org|isca-speech\.org|ssrn\.com)$")
 _NOT_PAPER_HOSTS = frozenset({"github.com", "gitlab.com", "huggingface.co", "hf.co", "colab.research.google.com",
                               "raw.githubusercontent.com", "img.shields.io", "zenodo.org", "wandb.ai"})
+# DOI and Handle resolvers: a paper when a citation gives them, else often a dataset's or software's record.
+_PERSISTENT_ID_HOSTS = frozenset({"doi.org", "dx.doi.org", "hdl.handle.net"})
 _CITATION_HEADING = re.compile(r"\bcit(?:e|ation|ing)|\bbibtex\b|\breferenc", re.IGNORECASE)
 _BIBTEX = re.compile(r"@(?:article|inproceedings|misc|inbook|incollection|techreport|phdthesis|mastersthesis|"
                      r"proceedings|book|online|software|unpublished)\s*\{", re.IGNORECASE)
@@ -118,7 +122,7 @@ def extract_papers(card: Card, tags: list[str], has_base_model: bool = False,
         paper = arxiv_id_from_url(hit)
         if paper is None:
             host = hit.host
-            cited_doi = host == "doi.org" and _in(citations, hit.start) is not None
+            cited_doi = host in _PERSISTENT_ID_HOSTS and _in(citations, hit.start) is not None
             is_report = host not in _NOT_PAPER_HOSTS and (hit.path.lower().endswith(".pdf") or _report_host(host)
                                                           or cited_doi)
             if not is_report:
@@ -211,7 +215,12 @@ def _rule_keeping(card: Card, start: int, end: int, link_text: str, citations: l
         background = (citation.background or _TOOLKIT_CITATION.search(sentence) or _BACKGROUND_PAPER.search(sentence)
                       or _PROMISED.search(sentence))
         return None if background else "cited for this model"
-    if _PROMISED.search(sentence) or _BACKGROUND_PAPER.search(sentence) or _BACKGROUND_PAPER.search(link_text):
+    if _PROMISED.search(sentence):
+        return None
+    if _OWN_PAPER_LINK_TEXT.match(link_text.strip()) and (
+            link_text.lstrip().lower().startswith("our ") or _OUR_BEFORE_LINK.search(card.body, max(0, start - 60), start)):
+        return "presented as this model's paper"
+    if _BACKGROUND_PAPER.search(sentence) or _BACKGROUND_PAPER.search(link_text):
         return None
     if _OWN_PAPER.search(sentence) or _OWN_PAPER_LINK_TEXT.match(link_text.strip()):
         return "presented as this model's paper"
