@@ -153,6 +153,22 @@ def test_the_exact_script_is_training_code_the_library_is_not():
                                         "https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/dqn.py": "training"}
 
 
+def test_the_library_script_and_config_that_trained_the_model_are_its_recipe_the_library_and_its_modules_not():
+    card = ("# m\n\nInstall [the toolkit](https://github.com/someorg/NeMo) first.\n\n## Training\n\nThese models were "
+            "trained with this [example script](https://github.com/someorg/NeMo/blob/main/examples/asr/train_tiny.py) "
+            "and this [base config](https://github.com/someorg/NeMo/blob/main/examples/asr/conf/tiny.yaml).\n\n"
+            "It was fine-tuned using [the trainer](https://github.com/someorg/transformers/blob/main/src/trainer.py)."
+            "\n\nYou can fine-tune it further with [this script]"
+            "(https://github.com/someorg/transformers/blob/main/examples/run_tiny.py).\n")
+    assert roles(facts_of(card)) == {
+        "https://github.com/someorg/NeMo": "other",
+        "https://github.com/someorg/NeMo/blob/main/examples/asr/train_tiny.py": "training",
+        "https://github.com/someorg/NeMo/blob/main/examples/asr/conf/tiny.yaml": "training",
+        "https://github.com/someorg/transformers/blob/main/src/trainer.py": "other",
+        "https://github.com/someorg/transformers/blob/main/examples/run_tiny.py": "other",
+    }
+
+
 @pytest.mark.parametrize(
     ("sentence", "role"),
     [

@@ -88,6 +88,10 @@ _TRAINING_CUES = cue(
     ('training', 'reproduc'),
 )
 _TRAINING_WORDS = re.compile(r"train|fine[-_ ]?tun|reproduc", re.IGNORECASE)  # in link text or file name
+# A library's runnable scripts and configs live in folders like these; its own modules (`src/...`) are not a recipe.
+_RECIPE_FILE = re.compile(r"\.(?:py|sh|ipynb|ya?ml|json|jsonnet|cfg|toml|gin|conf)$", re.IGNORECASE)
+_RECIPE_FOLDER = re.compile(r"/(?:examples?|scripts|recipes|egs2?|conf|configs?|research_projects|notebooks)/",
+                            re.IGNORECASE)
 _FURTHER_TUNING = cue(
     r"\bfurther\b|\byou\s+can\b|\bto\s+fine-?tune\b|\bfor\s+fine-?tuning\b|\bif\s+you\s+want\b|\byour\s+own\b"
     r"|\btrain\s+yours\b|\bto\s+train\s+(?:it|a|your)\b",
@@ -309,6 +313,12 @@ def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole |
             return CodeRole.TRAINING, "training command of this model", sentence
         if context.family == CardFamily.CLEANRL and script and hit.url.endswith(".py"):
             return CodeRole.TRAINING, "the exact training script", sentence
+        # "trained with this [example script](.../NeMo/blob/main/examples/...py) and this [base config](...yaml)":
+        # the one script and config of the library that trained this model are its recipe; the library is not.
+        if (script and _RECIPE_FILE.search(file_name) and _RECIPE_FOLDER.search(hit.path)
+                and _TRAINED_WITH.search(text, lower) and not DATA_OBJECT.search(before)
+                and not _FURTHER_TUNING.search(text, lower)):
+            return CodeRole.TRAINING, "the library's script that trained this model", sentence
         return CodeRole.OTHER, "general library", sentence
     if _COURSE.search(hit.link_text) or (_COURSE.search(text, lower) and not _TRAINED_WITH.search(text, lower)):
         return CodeRole.OTHER, "course, tutorial or documentation", sentence
