@@ -223,6 +223,16 @@ def test_a_corpus_name_gives_way_to_its_hub_dataset_link():
     assert names(facts) == ["someorg/laion-tiny"]
 
 
+def test_a_training_data_table_names_one_source_per_row_but_not_splits_scores_or_variants():
+    card = ("# m\n\n## Training data\n\nThe model saw 50 GB of text.\n\n| Source | Size (GB) |\n|---|---|\n"
+            "| Tiny blog posts | 40.1 |\n| [Tiny news corpus](https://example.org/news) | 9.0 |\n| Total | 50.1 |\n\n"
+            "| Dataset | Accuracy |\n|---|---|\n| Tiny eval set | 0.91 |\n\n"
+            "| Model | Training datasets |\n|---|---|\n| tiny-b | Same as tiny-a with more data |\n\n"
+            "| Data | @someone |\n|---|---|\n| Tweets kept | 3000 |\n\n"
+            "## Evaluation\n\n| Corpus | Tokens |\n|---|---|\n| Tiny held-out corpus | 1M |\n")
+    assert names(facts_of(card)) == ["Tiny blog posts", "Tiny news corpus"]
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [

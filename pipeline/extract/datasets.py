@@ -3,7 +3,8 @@
 Datasets come from the `datasets` metadata key, `dataset:` tags, huggingface.co/datasets links, links that
 are the object of "trained on ...", "[X](...) dataset" in a sentence about training, names listed in a "trained
 on" list, quoted subsets that training steps ran on, repositories named as datasets, Hub ids in backticks in data
-sections, well-known corpora named in training-data contexts, and the corpora of a spaCy card's `Sources` row.
+sections, the rows of a training-data table of sources, well-known corpora named in training-data contexts, and
+the corpora of a spaCy card's `Sources` row.
 `described` means the card says something about the data itself: composition, proportions, per-source sizes,
 subsets, or filtering / deduplication steps. A single total size does not count.
 """
@@ -83,6 +84,20 @@ _LIST_NAME = re.compile(r"^[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,2}$")
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|\+|\band\b)\s*")
 _PLAIN_DATASET_NAME = re.compile(r"^[A-Z][\w-]*$")
 _EXAMPLE_BEFORE = re.compile(r"(?:e\.g\.|i\.e\.|such as|like)\s*$", re.IGNORECASE)
+# A training-data table: the column that names the sources, the columns that say it holds scores (then it is no
+# list of training data), amounts beside a "Name" column, and cells that name a split or a total, not a source.
+_SOURCE_COLUMN = re.compile(r"(?:training\s+|pre-?training\s+)?(?:data\s*sources?|data\s*sets?|datasets?|sources?"
+                            r"|corpus|corpora|data|name)(?:\s+name)?$")
+_SCORE_COLUMN = re.compile(r"\b(?:accuracy|acc|f1|bleu|chrf|rouge|wer|cer|precision|recall|score|exact|em|loss"
+                           r"|perplexity|ppl|results?|metrics?|eval\w*|test)\b")
+_AMOUNT_COLUMN = re.compile(r"\b(?:tokens?|size|documents?|docs|hours?|words?|sentences?|examples?|samples?|pairs"
+                            r"|images?|description|gb|mb|tb|no\.|number|#|%)")
+_SPLIT_SUFFIX = re.compile(r"[\s(–-]*\b(?:train(?:ing)?|dev|valid(?:ation)?)\b(?:\s+(?:set|split))?\)?\s*$",
+                           re.IGNORECASE)
+_NOT_A_SOURCE_CELL = re.compile(r"(?:train(?:ing)?|dev(?:elopment)?|valid(?:ation)?|test(?:ing)?|total|sum|all"
+                                r"|overall|size|average|mean|n/?a|none|[\W\d_]*)$", re.IGNORECASE)
+_MAX_SOURCE_ROWS = 40
+_VARIANT_COLUMNS = frozenset({"model", "models", "checkpoint", "checkpoints", "variant", "version"})
 
 # Well-known corpora: (name, a lower-case word that must occur first, how cards write it, what its Hub ids contain).
 NAMED_CORPORA = [
@@ -419,6 +434,8 @@ def _readme_datasets(
                 lines_with_links.add(card.line_of(hit.start))
     found += _field_datasets(card)
     found += _named_dataset_phrases(card)
+    if card.tables:
+        found += _source_table_datasets(card, data_headings)
     body = card.body
     if "`" in body:
         for match in _BACKTICKED_ID.finditer(body):
@@ -545,6 +562,35 @@ def _field_datasets(card: Card) -> list[tuple[int, str, str | None, str]]:
         if name and name.lower() not in PLACEHOLDER_NAMES and _name_like(name) and "information" not in name.lower():
             found.append((field.value_pos, name, name if HUB_ID.match(name) and "/" in name else None,
                           f"`{field.key}` field"))
+    return found
+
+
+def _source_table_datasets(card: Card, data_headings: list[bool]) -> list[tuple[int, str, str | None, str]]:
+    """The rows of a training-data section's table whose column is headed "Source", "Dataset", "Corpus" (or
+    "Name" / "Data" beside an amount: "| Name | No. tokens |"): each row names one training source. Not a table of scores,
+    nor the rows that name a split or a total."""
+    found = []
+    for table in card.tables:
+        heading = card.heading_index_at(table.pos)
+        if heading < 0 or not data_headings[heading] or len(table.rows) > _MAX_SOURCE_ROWS:
+            continue
+        title = card.headings[heading].title
+        header = [cell.strip(" :").lower() for cell in table.header]
+        if _excluded(title) or EVALUATION_WORDS.search(title) or any(_SCORE_COLUMN.search(cell) for cell in header):
+            continue
+        column = next((index for index, cell in enumerate(header) if _SOURCE_COLUMN.match(cell)), None)
+        if column is None or header[0] in _VARIANT_COLUMNS or (
+                header[column] in ("name", "data") and not any(_AMOUNT_COLUMN.search(c) for c in header)):
+            continue  # ("| Model | Training datasets |" compares variants; "| Data | @user |" counts tweets)
+        for row in table.rows:
+            if column >= len(row):
+                continue
+            pos, cell = row[column]
+            if "huggingface.co/datasets/" in cell or "hf.co/datasets/" in cell:
+                continue  # the Hub dataset link names it (read with the card's links)
+            name = _SPLIT_SUFFIX.sub("", clean_inline_markdown(cell)).strip(" .,;:*")
+            if 2 <= len(name) <= 80 and len(name.split()) <= 8 and not _NOT_A_SOURCE_CELL.match(name):
+                found.append((pos, name, None, "a row of a training-data table"))
     return found
 
 
