@@ -505,6 +505,30 @@ def test_paper_candidates(body, papers, inputs):
     assert facts_of(f"# m\n\n{body}\n", **inputs)["papers"] == papers
 
 
+@pytest.mark.parametrize(
+    ("repo_id", "papers"),
+    [
+        ("someorg/tinybert-finnish", []),  # the architecture's sentence copied onto a card of a new pretraining
+        ("someorg/tinybert-base", ["arxiv:2201.00007"]),  # the card of TinyBERT itself: a size word ends its name
+        ("someorg/tinybert", ["arxiv:2201.00007"]),
+    ],
+)
+def test_this_paper_that_introduced_another_model_is_its_architectures(repo_id, papers):
+    card = "# m\n\nPretrained TinyBERT model on Finnish. TinyBERT was introduced in [this paper](https://arxiv.org/abs/2201.00007).\n"
+    assert facts_of(card, repo_id=repo_id)["papers"] == papers
+    it = "# m\n\nPretrained model on Finnish. It was introduced in [this paper](https://arxiv.org/abs/2201.00007).\n"
+    assert facts_of(it, repo_id=repo_id)["papers"] == ["arxiv:2201.00007"]
+
+
+def test_our_paper_on_a_journals_site_and_the_url_of_the_cited_bibtex_entry_are_papers():
+    card = ("# m\n\n## Citing information\n\nIf you use this model, please cite our [paper](https://journal.example.org/"
+            "article/view/61):\n\n```\n@article{tiny22,\n  title = {Tiny},\n  biburl = {https://dblp.example.org/rec/x.bib},"
+            "\n  url = {https://repository.example.edu/handle/2117/61}\n}\n```\n\nThe model sees [a paper's site]"
+            "(https://journal.example.org/article/view/62) too.\n")
+    assert facts_of(card)["papers"] == ["https://journal.example.org/article/view/61",
+                                        "https://repository.example.edu/handle/2117/61"]
+
+
 # ---- checkpoints ------------------------------------------------------------------------------------------------
 
 

@@ -77,7 +77,8 @@ def extract(m: ModelInput) -> Extraction:
     evidence += rows
     problems += found
 
-    papers, rows = _safely("papers", problems, ([], []), extract_papers, card, tags, bool(base_models), family)
+    papers, rows = _safely("papers", problems, ([], []), extract_papers, card, tags, bool(base_models), family,
+                           m.repo_id)
     evidence += rows
 
     gated = _gated(m.gated)

@@ -36,6 +36,16 @@ _OWN_PAPER = re.compile(
 # "introduced in the paper [x]": the model's own paper when it is not a derivative, else its base's.
 _INTRODUCED_IN = re.compile(r"\b(?:introduced|presented|proposed|published|released|described)\s+(?:\w+\s+){0,2}?in\b",
                             re.IGNORECASE)
+# "T5 was introduced in [this paper]", "The S2T model was proposed in [this paper]": who the paper introduced.
+_INTRODUCED_SUBJECT = re.compile(
+    r"((?:[\w.-]+\s+){0,3}?[\w.-]+)\s+(?:was|were|is|has\s+been)\s+(?:first\s+|originally\s+)?"
+    r"(?:introduced|presented|proposed)\s+in\b", re.IGNORECASE)
+_THIS_MODEL_SUBJECTS = frozenset({"it", "this", "this model", "the model", "our model", "we", "this work",
+                                  "this checkpoint", "the checkpoint", "these models", "this version"})
+_GENERIC_SUBJECT_WORDS = frozenset({"the", "a", "an", "model", "models", "objective", "method", "architecture", "approach"})
+# Size and version words that end a model's name without making it another model (`t5-base`, `roberta-large-v2`).
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_SIZE_WORD = re.compile(r"(?:base|large|small|tiny|mini|medium|xl|xxl|huge|cased|uncased|v\d+|\d+[mbk]?)$")
 _OWN_PAPER_LINK_TEXT = re.compile(
     r"^(?:the |our |this )?(?:arxiv |full |original )?(?:paper|technical report|tech report|report|preprint|arxiv"
     r"|publication)$", re.IGNORECASE)
@@ -58,6 +68,7 @@ _NOT_PAPER_HOSTS = frozenset({"github.com", "gitlab.com", "huggingface.co", "hf.
                               "raw.githubusercontent.com", "img.shields.io", "zenodo.org", "wandb.ai"})
 # DOI and Handle resolvers: a paper when a citation gives them, else often a dataset's or software's record.
 _PERSISTENT_ID_HOSTS = frozenset({"doi.org", "dx.doi.org", "hdl.handle.net"})
+_BIBTEX_URL_FIELD = re.compile(r"\burl\s*=\s*[{\"]\s*$", re.IGNORECASE)  # `url = {...}`, not `biburl` / `bibsource`
 _CITATION_HEADING = re.compile(r"\bcit(?:e|ation|ing)|\bbibtex\b|\breferenc", re.IGNORECASE)
 _BIBTEX = re.compile(r"@(?:article|inproceedings|misc|inbook|incollection|techreport|phdthesis|mastersthesis|"
                      r"proceedings|book|online|software|unpublished)\s*\{", re.IGNORECASE)
@@ -102,7 +113,7 @@ def arxiv_id_from_url(hit: UrlHit) -> str | None:
 
 
 def extract_papers(card: Card, tags: list[str], has_base_model: bool = False,
-                   family: CardFamily = CardFamily.OTHER) -> tuple[list[str], list[dict]]:
+                   family: CardFamily = CardFamily.OTHER, repo_id: str = "") -> tuple[list[str], list[dict]]:
     """Papers about this model, normalised, with evidence naming the rule that kept each. arXiv tags count unless
     the card shows them as background."""
     papers: dict[str, dict] = {}
@@ -113,7 +124,7 @@ def extract_papers(card: Card, tags: list[str], has_base_model: bool = False,
         seen_in_card.add(paper)
         if paper in papers:
             return
-        rule = _rule_keeping(card, start, end, link_text, citations, has_base_model)
+        rule = _rule_keeping(card, start, end, link_text, citations, has_base_model, repo_id)
         if rule:
             papers[paper] = evidence_row("paper", "readme", card.location(start),
                                          f"[{rule}] {card.sentence_around(start, end)}", url)
@@ -122,9 +133,14 @@ def extract_papers(card: Card, tags: list[str], has_base_model: bool = False,
         paper = arxiv_id_from_url(hit)
         if paper is None:
             host = hit.host
-            cited_doi = host in _PERSISTENT_ID_HOSTS and _in(citations, hit.start) is not None
+            citation = _in(citations, hit.start)
+            cited_doi = host in _PERSISTENT_ID_HOSTS and citation is not None
+            # on any other host: a link the card calls "our [paper]", or the `url` of a BibTeX entry
+            named_paper = bool(hit.link_text) and _called_our_paper(card, hit.text_start, hit.link_text)
             is_report = host not in _NOT_PAPER_HOSTS and (hit.path.lower().endswith(".pdf") or _report_host(host)
-                                                          or cited_doi)
+                                                          or cited_doi or named_paper
+                                                          or (citation is not None and citation.entry
+                                                              and _BIBTEX_URL_FIELD.search(card.body, max(0, hit.start - 12), hit.start)))
             if not is_report:
                 continue
             paper = hit.url.rstrip("/")
@@ -200,12 +216,37 @@ def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
     return spans  # entries first: they are looked up before the sections that hold them
 
 
+def _called_our_paper(card: Card, start: int, link_text: str) -> bool:
+    """Whether a link's text is "paper" (or "report", ...) and "our" opens it: "[our paper](...)", "in our EMNLP
+    [paper](...)"."""
+    return _OWN_PAPER_LINK_TEXT.match(link_text.strip()) is not None and (
+        link_text.lstrip().lower().startswith("our ") or _OUR_BEFORE_LINK.search(card.body, max(0, start - 60), start)
+        is not None)
+
+
+def _introduces_another_model(sentence: str, repo_id: str) -> bool:
+    """Whether the sentence says a paper introduced a model named otherwise than this one: the name before "was
+    introduced in" is not "it" / "this model", and the repository's name, without size and version words, does
+    not end with it (`t5-base` ends with "T5"; `t5-small-nl16-finnish` does not, nor `soroberta` with RoBERTa)."""
+    match = _INTRODUCED_SUBJECT.search(sentence)
+    if match is None:
+        return False
+    subject = match.group(1).lower()
+    if subject in _THIS_MODEL_SUBJECTS:
+        return False
+    subject_key = "".join(_NOT_ALNUM.sub("", word) for word in subject.split() if word not in _GENERIC_SUBJECT_WORDS)
+    words = [word for word in re.split(r"[-_/.\s]+", repo_id.rsplit("/", 1)[-1].lower()) if word]
+    while len(words) > 1 and _SIZE_WORD.match(words[-1]):
+        words.pop()
+    return bool(subject_key) and not "".join(words).endswith(subject_key)
+
+
 def _in(spans: list[_Citation], pos: int) -> _Citation | None:
     return next((span for span in spans if span.start <= pos < span.end), None)
 
 
 def _rule_keeping(card: Card, start: int, end: int, link_text: str, citations: list[_Citation],
-                  has_base_model: bool) -> str | None:
+                  has_base_model: bool, repo_id: str = "") -> str | None:
     """The rule that makes a paper this model's own, or None when it is background."""
     sentence = plain_text(card.sentence_around(start, end))
     citation = _in(citations, start)
@@ -217,13 +258,16 @@ def _rule_keeping(card: Card, start: int, end: int, link_text: str, citations: l
         return None if background else "cited for this model"
     if _PROMISED.search(sentence):
         return None
-    if _OWN_PAPER_LINK_TEXT.match(link_text.strip()) and (
-            link_text.lstrip().lower().startswith("our ") or _OUR_BEFORE_LINK.search(card.body, max(0, start - 60), start)):
+    if _called_our_paper(card, start, link_text):
         return "presented as this model's paper"
     if _BACKGROUND_PAPER.search(sentence) or _BACKGROUND_PAPER.search(link_text):
         return None
-    if _OWN_PAPER.search(sentence) or _OWN_PAPER_LINK_TEXT.match(link_text.strip()):
+    if _OWN_PAPER.search(sentence):
         return "presented as this model's paper"
+    if _OWN_PAPER_LINK_TEXT.match(link_text.strip()):
+        # "T5 was introduced in [this paper] and first released at [this page]": the architecture card's sentence,
+        # copied onto a card of a T5 pretrained on Finnish
+        return None if repo_id and _introduces_another_model(sentence, repo_id) else "presented as this model's paper"
     if _INTRODUCED_IN.search(sentence) and not has_base_model:
         return "the paper that introduced this model"
     return None
