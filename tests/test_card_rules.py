@@ -349,6 +349,11 @@ def test_a_repeated_front_matter_gives_each_card_its_own_metadata():
         ("This model is based on Tiny-GPT2-Large finetuned on chat logs.", "Tiny-GPT2-Large"),
         ("This is a Pixel Gen 1.5 model fine-tuned on the teapot concept.", "Pixel Gen 1.5"),
         ("The model is based on the tiny-t5-small architecture.", None),
+        # pretrained from scratch on a corpus: "based on the x model" names its architecture
+        ("tiny_legal is based on the `tiny-t5-small` model and was trained on a large corpus of parallel text.", None),
+        ("TinyProt is based on the `tiny-t5-3b` model and was pretrained on a large corpus of proteins.", None),
+        ("tiny_legal is based on the `tiny-t5-small` model and was fine-tuned on a large corpus of contracts.",
+         "tiny-t5-small"),
         ("Tagger was built on top of [T5x](https://github.com/someorg/t5x-lib) and comes in two sizes.", "T5x"),
         ("This `pixel-2` model is resumed from [pixel-2-base](https://huggingface.co/someorg/pixel-2-base) and "
          "trained for 150k more steps.", "someorg/pixel-2-base"),

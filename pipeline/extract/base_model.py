@@ -127,6 +127,8 @@ _ARCHITECTURE_AFTER = re.compile(r"[\w.\-/\s`*]{0,30}?\b(?:architecture|paper|ap
 # on the x model" names an architecture, not weights it started from.
 _FROM_SCRATCH = re.compile(r"\b(?:from\s+scratch|initially\s+pre-?trained|its\s+own\s+(?:\w+\s+)?vocabulary)\b",
                            re.IGNORECASE)
+_PRETRAINED_ON_A_CORPUS = re.compile(r"\b(?:pre-?)?trained\s+on\s+a\s+(?:large|massive|huge)\s+corpus\b"
+                                     r"|\bin\s+a\s+self-supervised\s+fashion\b", re.IGNORECASE)
 _FINE_TUNED_WORD = re.compile(r"(?<![\w-])(?:fine-?tun|finetun)", re.IGNORECASE)  # not inside a model's name
 _ARCHITECTURE_CUES = frozenset({"based on", "built on"})
 _NOT_BASE_CONTEXT = re.compile(r"\b(?:model\s+card|compared?\s+(?:to|with)|outperform\w*|unlike|similar\s+to)\b",
@@ -272,9 +274,12 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
         found += _named_candidates(card)
     lower = card.lower
     from_scratch = ("scratch" in lower or "initially" in lower or "vocabulary" in lower) and _FROM_SCRATCH.search(card.body)
-    if found and from_scratch:
+    if found:
+        # "X is based on the t5-small model and was trained on a large corpus of ...": an architecture, the model
+        # pretrained from scratch (said of the whole card, or in the candidate's own sentence)
         found = [c for c in found if not any(cue in c.context.lower() for cue in _ARCHITECTURE_CUES)
-                 or _FINE_TUNED_WORD.search(c.context)]
+                 or _FINE_TUNED_WORD.search(c.context)
+                 or not (from_scratch or _PRETRAINED_ON_A_CORPUS.search(c.context))]
     if found and "converted" in lower and _CONVERTED.search(card.body):
         # A converted copy keeps the original's card: "initialised with the weights of" tells the original's
         # lineage, not what was converted.
