@@ -256,6 +256,11 @@ def test_a_training_data_table_names_one_source_per_row_but_not_splits_scores_or
         # underscore inside its name is no emphasis)
         ("This is a tiny model pretrained on old novels for parsing, derived from [tiny-novels](https://huggingface.co"
          "/someorg/tiny-novels) and [UD_Tiny](https://github.com/someorg/UD_Tiny).", ["UD_Tiny"]),
+        # a Hub model the training started from, after "trained on [data]", is no data
+        ("Tiny-SBERT is a model trained on a [translated version of the TinyNLI dataset](https://huggingface.co/"
+         "datasets/someorg/tinynli), starting from [tiny-bert](https://huggingface.co/someorg/tiny-bert).",
+         ["someorg/tinynli"]),
+        ("- **Pretrain Dataset:** TinyImages-1k", ["TinyImages-1k"]),
         # plain names that go on after the links of a "trained on" list
         ("Fine-tuned on Bible, [Tiny-Corpus](https://huggingface.co/datasets/tiny_corpus), Wikipedia, news corpora "
          "(Daily Tiny, Tiny Times), and other small sets.",

@@ -64,7 +64,8 @@ _DATA_WORDS_IN_NAME = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|treebank)\
 _NOT_DATA_HOSTS = frozenset({"arxiv.org", "aclanthology.org", "openreview.net", "colab.research.google.com",
                              "doi.org", "wandb.ai", "twitter.com", "youtube.com", "medium.com"})
 _DATASET_FIELDS = frozenset({"dataset", "datasets", "training data", "training dataset", "training datasets",
-                             "data", "train data", "pretraining data", "fine-tuning data", "finetuning data"})
+                             "data", "train data", "pretraining data", "fine-tuning data", "finetuning data",
+                             "pretrain dataset", "pretraining dataset", "pre-training dataset", "pre-training data"})
 # "fine-tuned version of [x](...) on the glue dataset": the Trainer's sentence, and the same in prose ("we fine-tuned
 # the [x](...) model on the RACE dataset"); "we used the
 # X dataset ... for pretraining".
@@ -75,7 +76,8 @@ _ON_THE_X_DATASET = re.compile(
     re.IGNORECASE)
 # "fine-tuned on Bible, JW300, [Menyo-20k](...) and [CC-Aligned](...)": plain names listed before links.
 # "pretrained on X for parsing, derived from [a Hub model](...)": the model it derives from, not data.
-_DERIVED_FROM_BEFORE = re.compile(r"\b(?:derived\s+from|based\s+on|initiali[sz]ed\s+from)\b(?:[^.]|\.\d)*$")
+_DERIVED_FROM_BEFORE = re.compile(r"\b(?:derived\s+from|based\s+on|initiali[sz]ed\s+(?:from|with)|starting\s+from"
+                                  r"|(?:fine-?tuned|continued)\s+from)\b(?:[^.]|\.\d)*$")
 _TRAINED_ON_LIST = re.compile(r"\b(?:trained|tuned|fine-?tuned|finetuned)\s+on\s+(?P<items>(?:[A-Z][\w-]*\d*\w*"
                               r"(?:\s*(?:,|\+|and)\s*))+)(?=\[)")
 _MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)")
