@@ -354,6 +354,15 @@ def test_a_repeated_front_matter_gives_each_card_its_own_metadata():
         ("This model is based on Tiny-GPT2-Large finetuned on chat logs.", "Tiny-GPT2-Large"),
         ("This is a Pixel Gen 1.5 model fine-tuned on the teapot concept.", "Pixel Gen 1.5"),
         ("The model is based on the tiny-t5-small architecture.", None),
+        # a sentence that opens with "Fine-tuned [x](...)", and "an instance of [x](...)"
+        ("Fine-tuned [someorg/tiny-xlsr](https://huggingface.co/someorg/tiny-xlsr) on Finnish using [Tiny Voice]"
+         "(https://huggingface.co/datasets/tiny_voice).", "someorg/tiny-xlsr"),
+        ("This is an instance of [someorg/TinyChat](https://huggingface.co/someorg/TinyChat) trained on a character.",
+         "someorg/TinyChat"),
+        # the extractive-QA template's "Language model:" field, by the Hub id a link gives it
+        ("**Language model:** 'tiny-roberta-base'", "tiny-roberta-base"),
+        ("**Language model:** TinyElectra\n\nWe fine-tuned [the discriminator](https://huggingface.co/someorg/"
+         "tinyelectra-base-discriminator) on SQuAD.", "someorg/tinyelectra-base-discriminator"),
         # pretrained from scratch on a corpus: "based on the x model" names its architecture
         ("tiny_legal is based on the `tiny-t5-small` model and was trained on a large corpus of parallel text.", None),
         ("TinyProt is based on the `tiny-t5-3b` model and was pretrained on a large corpus of proteins.", None),

@@ -27,7 +27,8 @@ RELATIONS = frozenset(BaseRelation)
 _NOT_MODEL_PAGES = {"datasets", "spaces", "docs", "blog", "papers", "models", "collections", "organizations",
                     "settings", "join", "login", "pricing", "tasks", "learn", "api", "new", "chat", "posts",
                     "enterprise", "hub", "welcome", "search", "nlp", "transformers", "course", "huggingface"}
-_BASE_FIELDS = frozenset({"finetuned from model", "fine-tuned from", "finetuned from",
+# ("Language model:" is the field of the extractive-QA card template: the model it was fine-tuned from)
+_BASE_FIELDS = frozenset({"finetuned from model", "fine-tuned from", "finetuned from", "language model",
                 "base model", "base_model", "pretrained model", "pre-trained model", "initialized from",
                 "initialised from", "parent model", "backbone", "base checkpoint", "foundation model",
                 "student", "student model"})  # distillation: the student starts from that model's weights
@@ -62,6 +63,12 @@ _CUES = [
         # "Fine-tune t5-base model for paraphrase": the card's first words name what was fine-tuned
         ("finetune", ("fine-tune", "finetune", "fine tune"), 2,
          r"(?:(?<![^\n])|(?<=[.!?]\s))\W{0,3}(?:fine[- ]?tuned?|finetuned?)(?=\s+\S+\s+model\b)"),
+        # "Fine-tuned [x](https://huggingface.co/x) on Finnish using ...": a sentence that opens with the link's cue
+        # (only before a link: nothing may follow the cue)
+        ("finetune", ("tuned",), 2,
+         r"(?:(?<![^\n])|(?<=[.!?]\s))\W{0,3}(?:fine[- ]?tuned|finetuned)(?=[\s*_`\"'(]*$)"),
+        # "This is an instance of [x](https://huggingface.co/x) trained on ...": a trained copy of x
+        ("finetune", ("instance of",), 2, r"\ban\s+instance\s+of"),
         # "smaller versions of [x](...) that handle fewer languages": x's weights, cut down
         ("finetune", ("version",), 24,
          r"\b(?:smaller|distilled|compressed|pruned|reduced|lighter|trimmed)\s+versions?\s+of"),
@@ -222,9 +229,13 @@ def extract_base_model(
     if not candidates:
         return [], None, [], problems
     best = max(candidates, key=lambda c: (SCORES[c.source], -c.pos))
+    name = best.name
+    if "/" not in name:  # "Language model: X" and a link to org/x-base-discriminator: the Hub id names it better
+        name = next((c.name for c in candidates
+                     if "/" in c.name and c.name.lower().rsplit("/", 1)[-1].startswith(name.lower())), name)
     row = evidence_row("base_model", "readme", card.location(max(best.pos, 0)),
                        f"[{best.source}: {best.rule}] {best.context}")
-    return [best.name], relation or best.relation, [row], problems
+    return [name], relation or best.relation, [row], problems
 
 
 def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]:
@@ -387,7 +398,7 @@ def _field_name(card: Card, start: int, end: int) -> str | None:
             model_id = hub_model_id(hit)
             if model_id:
                 return model_id
-    value = clean_inline_markdown(card.body[start:end]).strip(" .")
+    value = clean_inline_markdown(card.body[start:end]).strip(" .'\"")
     file_like = "." in value.rsplit("/", 1)[-1][-5:]  # `weights.zip`: a download, not a model
     if not value or "more information needed" in value.lower() or len(value) > 80 or file_like:
         return None
