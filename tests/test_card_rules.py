@@ -261,6 +261,11 @@ def test_a_training_data_table_names_one_source_per_row_but_not_splits_scores_or
          "datasets/someorg/tinynli), starting from [tiny-bert](https://huggingface.co/someorg/tiny-bert).",
          ["someorg/tinynli"]),
         ("- **Pretrain Dataset:** TinyImages-1k", ["TinyImages-1k"]),
+        # a well-known corpus in another size is another dataset, but not the superset a subset is described by
+        ("---\ndatasets:\n- imagenet-1k\n---\n# m\n\n## Training data\n\nFine-tuned on ImageNet-22k and then "
+         "ImageNet-1k.", ["imagenet-1k", "ImageNet-22k"]),
+        ("---\ndatasets:\n- imagenet-12k\n---\n# m\n\n## Training data\n\nPretrained on ImageNet-12k (a 11821 "
+         "class subset of full ImageNet-22k).", ["imagenet-12k"]),
         # plain names that go on after the links of a "trained on" list
         ("Fine-tuned on Bible, [Tiny-Corpus](https://huggingface.co/datasets/tiny_corpus), Wikipedia, news corpora "
          "(Daily Tiny, Tiny Times), and other small sets.",

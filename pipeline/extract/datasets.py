@@ -99,6 +99,9 @@ _SPLIT_SUFFIX = re.compile(r"[\s(–-]*\b(?:train(?:ing)?|dev|valid(?:ation)?)\b
 _NOT_A_SOURCE_CELL = re.compile(r"(?:train(?:ing)?|dev(?:elopment)?|valid(?:ation)?|test(?:ing)?|total|sum|all"
                                 r"|overall|size|average|mean|n/?a|none|[\W\d_]*)$", re.IGNORECASE)
 _MAX_SOURCE_ROWS = 40
+_CORPUS_VARIANT = re.compile(r"-(\d+)[kK]\b")  # ImageNet-1k, ImageNet-22k
+_DESCRIBES_ANOTHER = re.compile(r"\b(?:subset|instance|version|part|portion|sample)\s+of\s+(?:the\s+)?(?:\w+\s+)?$",
+                                re.IGNORECASE)
 _VARIANT_COLUMNS = frozenset({"model", "models", "checkpoint", "checkpoints", "variant", "version"})
 
 # Well-known corpora: (name, a lower-case word that must occur first, how cards write it, what its Hub ids contain).
@@ -208,8 +211,10 @@ def extract_datasets(
     linked = [hub_id for _, _, hub_id, rule in mentions if hub_id and rule == HUB_DATASET_LINK]
     for pos, name, hub_id, rule in sorted(mentions, key=lambda item: item[0]):
         corpus = None if hub_id else _corpus_of(name)
-        if corpus is not None and (found.covers_corpus(corpus) or any(corpus[3].search(h) for h in linked)):
-            continue
+        if corpus is not None and (found.covers_corpus(corpus, name) or any(corpus[3].search(h) for h in linked)
+                                   or (_CORPUS_VARIANT.search(name)
+                                       and _DESCRIBES_ANOTHER.search(card.body, max(0, pos - 40), pos))):
+            continue  # ("ImageNet-12k (a 11821 class subset of full ImageNet-22k)": the superset, not the data)
         found.add(name, hub_id, "readme", partial(_readme_evidence, card, pos, name, rule))
     if found.dropped:
         problems.append(f"datasets_truncated: kept {MAX_DATASETS}, dropped {found.dropped} more mentions")
@@ -267,9 +272,17 @@ class _DatasetList:
         self.items.append(candidate)
         self._keys.append((name_key, short_key))
 
-    def covers_corpus(self, corpus: tuple) -> bool:
-        hint = corpus[3]
-        return any(hint.search(item.hub_id or item.name) for item in self.items)
+    def covers_corpus(self, corpus: tuple, name: str = "") -> bool:
+        """Whether an entry already names this well-known corpus; a size variant ("ImageNet-22k" beside
+        `imagenet-1k`) is another dataset."""
+        hint, variant = corpus[3], _CORPUS_VARIANT.search(name)
+        for item in self.items:
+            written = item.hub_id or item.name
+            if hint.search(written):
+                other = _CORPUS_VARIANT.search(written)
+                if variant is None or other is None or other.group(1) == variant.group(1):
+                    return True
+        return False
 
 
 def _short_name_of(name: str, hub_id: str) -> bool:
