@@ -261,6 +261,12 @@ def test_a_training_data_table_names_one_source_per_row_but_not_splits_scores_or
          "datasets/someorg/tinynli), starting from [tiny-bert](https://huggingface.co/someorg/tiny-bert).",
          ["someorg/tinynli"]),
         ("- **Pretrain Dataset:** TinyImages-1k", ["TinyImages-1k"]),
+        # links listed with a Hub dataset link are datasets too; a code link or a paper is not
+        ("Fine-tuned on Finnish using the [Tiny Voice](https://huggingface.co/datasets/tiny_voice), [TinySpeech]"
+         "(https://example.org/tinyspeech) and [Tiny Talks](https://example.edu/talks).",
+         ["tiny_voice", "TinySpeech", "Tiny Talks"]),
+        ("It was fine-tuned using the [Tiny Voice](https://huggingface.co/datasets/tiny_voice) and [the recipe]"
+         "(https://github.com/someone/recipe), see [the paper](https://arxiv.org/abs/2201.00009).", ["tiny_voice"]),
         # a well-known corpus in another size is another dataset, but not the superset a subset is described by
         ("---\ndatasets:\n- imagenet-1k\n---\n# m\n\n## Training data\n\nFine-tuned on ImageNet-22k and then "
          "ImageNet-1k.", ["imagenet-1k", "ImageNet-22k"]),

@@ -19,8 +19,8 @@ from typing import Any
 
 from pipeline.extract.families import SourceItem
 from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
-from pipeline.extract.links import (DATA_OBJECT, EVALUATION_WORDS, GENERAL_LIBRARIES, TRAINING_WORDS_ANY_LANGUAGE,
-                                    dataset_repository)
+from pipeline.extract.links import (CODE_HOSTS as _CODE_HOSTS, DATA_OBJECT, EVALUATION_WORDS, GENERAL_LIBRARIES,
+                                    TRAINING_WORDS_ANY_LANGUAGE, dataset_repository)
 from pipeline.extract.memo import memoised_when_short
 from pipeline.extract.model import DatasetFact
 from pipeline.vocabulary import DataDisclosure
@@ -99,6 +99,7 @@ _SPLIT_SUFFIX = re.compile(r"[\s(–-]*\b(?:train(?:ing)?|dev|valid(?:ation)?)\b
 _NOT_A_SOURCE_CELL = re.compile(r"(?:train(?:ing)?|dev(?:elopment)?|valid(?:ation)?|test(?:ing)?|total|sum|all"
                                 r"|overall|size|average|mean|n/?a|none|[\W\d_]*)$", re.IGNORECASE)
 _MAX_SOURCE_ROWS = 40
+_LIST_JOINER = re.compile(r"\)?\s*(?:,|,?\s*and|&)\s*(?:the\s+)?$")
 _CORPUS_VARIANT = re.compile(r"-(\d+)[kK]\b")  # ImageNet-1k, ImageNet-22k
 _DESCRIBES_ANOTHER = re.compile(r"\b(?:subset|instance|version|part|portion|sample)\s+of\s+(?:the\s+)?(?:\w+\s+)?$",
                                 re.IGNORECASE)
@@ -441,12 +442,17 @@ def _readme_datasets(
     found: list[tuple[int, str, str | None, str]] = []
     taken: list[tuple[int, int]] = []  # link texts already read: a corpus named inside one is that link's
     lines_with_links: set[int] = set()  # list items a linked dataset opens: the rest of them describes it
+    previous: tuple[UrlHit, bool] | None = None  # the link before, and whether it was a Hub dataset link
     for hit in card.urls:
-        for item in _linked_dataset(card, hit, data_headings):
+        items = _linked_dataset(card, hit, data_headings)
+        if not items and previous and previous[1] and _listed_after(card, previous[0], hit):
+            items = [(hit.text_start, hit.link_text, None, "a link listed with a Hub dataset link")]
+        for item in items:
             found.append(item)
             taken.append((hit.text_start, hit.end))
             if _opens_list_item(card, hit):
                 lines_with_links.add(card.line_of(hit.start))
+        previous = (hit, bool(items) and (items[0][3] in (HUB_DATASET_LINK, "a link listed with a Hub dataset link")))
     found += _field_datasets(card)
     found += _named_dataset_phrases(card)
     if card.tables:
@@ -486,6 +492,15 @@ def _readme_datasets(
                 if not backbone[sentence]:
                     found.append((start, match.group(), None, "corpus named where training data is"))
     return found
+
+
+def _listed_after(card: Card, previous: UrlHit, hit: UrlHit) -> bool:
+    """Whether a link follows the previous one in one list ("[Common Voice](https://huggingface.co/datasets/...),
+    [FOSD](https://...) and [VIVOS](https://...)"): joined by a comma or "and" alone, named like a dataset, on
+    no code host."""
+    if not hit.link_text or hit.host in _CODE_HOSTS or hit.host in _NOT_DATA_HOSTS or not _name_like(hit.link_text):
+        return False
+    return _LIST_JOINER.match(card.body[previous.end : hit.text_start]) is not None
 
 
 def _hub_dataset_links(card: Card) -> list[tuple[int, str, str | None, str]]:
