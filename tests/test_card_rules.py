@@ -261,6 +261,10 @@ def test_a_training_data_table_names_one_source_per_row_but_not_splits_scores_or
          "datasets/someorg/tinynli), starting from [tiny-bert](https://huggingface.co/someorg/tiny-bert).",
          ["someorg/tinynli"]),
         ("- **Pretrain Dataset:** TinyImages-1k", ["TinyImages-1k"]),
+        # a list that a line announces as the training data; not one announced as evaluation data
+        ("This model was pretrained from scratch on the following corpora\n- MedNotes\n- Clinical trials corpus: notes "
+         "from 2020 [ref](https://example.org/t)\n- and a small subset of OldBooks\n\nThe model was evaluated on the "
+         "following datasets:\n- TinyEval", ["MedNotes", "Clinical trials corpus", "OldBooks"]),
         # links listed with a Hub dataset link are datasets too; a code link or a paper is not
         ("Fine-tuned on Finnish using the [Tiny Voice](https://huggingface.co/datasets/tiny_voice), [TinySpeech]"
          "(https://example.org/tinyspeech) and [Tiny Talks](https://example.edu/talks).",

@@ -99,6 +99,13 @@ _SPLIT_SUFFIX = re.compile(r"[\s(–-]*\b(?:train(?:ing)?|dev|valid(?:ation)?)\b
 _NOT_A_SOURCE_CELL = re.compile(r"(?:train(?:ing)?|dev(?:elopment)?|valid(?:ation)?|test(?:ing)?|total|sum|all"
                                 r"|overall|size|average|mean|n/?a|none|[\W\d_]*)$", re.IGNORECASE)
 _MAX_SOURCE_ROWS = 40
+# "... on the following corpora", "Combination of following three datasets:": a line announcing a list of data
+_ANNOUNCING_WORDS = ("following", "below")
+_ANNOUNCED_DATA = re.compile(r"\b(?:following|below)\b(?:\s+\w+){0,2}?\s+(?:datasets?|corpora|data\s*sets?|sources"
+                             r"|data)\b[^.]*$")
+_LIST_ITEM_LINE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+([^\n]+)\n?")
+_ITEM_LEAD_WORDS = re.compile(r"^(?:and\s+|or\s+)?(?:(?:a|an)\s+)?(?:(?:small|large|random)\s+)?"
+                              r"(?:(?:subset|part|portion|sample)\s+of\s+)?(?:the\s+)?", re.IGNORECASE)
 _LIST_JOINER = re.compile(r"\)?\s*(?:,|,?\s*and|&)\s*(?:the\s+)?$")
 _CORPUS_VARIANT = re.compile(r"-(\d+)[kK]\b")  # ImageNet-1k, ImageNet-22k
 _DESCRIBES_ANOTHER = re.compile(r"\b(?:subset|instance|version|part|portion|sample)\s+of\s+(?:the\s+)?(?:\w+\s+)?$",
@@ -455,6 +462,7 @@ def _readme_datasets(
         previous = (hit, bool(items) and (items[0][3] in (HUB_DATASET_LINK, "a link listed with a Hub dataset link")))
     found += _field_datasets(card)
     found += _named_dataset_phrases(card)
+    found += _announced_list_datasets(card, data_headings)
     if card.tables:
         found += _source_table_datasets(card, data_headings)
     body = card.body
@@ -663,6 +671,39 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]
                 found.append((match.start("items") + match.group("items").find(item), name, None,
                               "named in a 'trained on' list"))
         found += _names_after_the_links(card, match.end())
+    return found
+
+
+def _announced_list_datasets(card: Card, data_headings: list[bool]) -> list[tuple[int, str, str | None, str]]:
+    """The items of a list that a line announces as the training data: "pretrained ... on the following corpora",
+    "Combination of following three datasets:" in a training-data section. Each item's name is its text before a
+    colon ("- BBC news: stories from ..."), or the whole item when it is short ("- and a small subset of X");
+    an item that opens with a link is read as a link."""
+    found: list[tuple[int, str, str | None, str]] = []
+    body, lower = card.body, card.lower
+    for keyword in _ANNOUNCING_WORDS:
+        for pos in card.keyword_at(keyword):
+            line_start, line_end = lower.rfind("\n", 0, pos) + 1, lower.find("\n", pos)
+            line_end = len(body) if line_end < 0 else line_end
+            lead = lower[line_start:line_end]
+            if not _ANNOUNCED_DATA.search(lead) or EVALUATION_WORDS.search(lead) or card.in_code(pos):
+                continue
+            heading = card.heading_index_at(pos)
+            in_data_section = heading >= 0 and data_headings[heading] and not _excluded(card.headings[heading].title)
+            if not (in_data_section or TRAINING_WORDS_ANY_LANGUAGE.search(lead)):
+                continue
+            for item in _LIST_ITEM_LINE.finditer(body, line_end + 1):
+                if item.start() != line_end + 1 and body[line_end + 1 : item.start()].strip():
+                    break
+                line_end = item.end()
+                text = item.group(1)
+                if text.lstrip().startswith("["):
+                    continue  # (a link: read as a link)
+                head, colon, _ = text.partition(":")
+                name = _ITEM_LEAD_WORDS.sub("", clean_inline_markdown(head if colon and len(head) <= 60 else text))
+                name = name.strip(" .,;*")
+                if 2 <= len(name) and len(name.split()) <= 6 and "http" not in name and not _NOT_A_SOURCE_CELL.match(name):
+                    found.append((item.start(1), name, None, "an item of a list announced as the training data"))
     return found
 
 
