@@ -90,6 +90,8 @@ _TRAINING_CUES = cue(
 _TRAINING_WORDS = re.compile(r"train|fine[-_ ]?tun|reproduc", re.IGNORECASE)  # in link text or file name
 # A library's runnable scripts and configs live in folders like these; its own modules (`src/...`) are not a recipe.
 _RECIPE_FILE = re.compile(r"\.(?:py|sh|ipynb|ya?ml|json|jsonnet|cfg|toml|gin|conf)$", re.IGNORECASE)
+_RECIPE_LINK_TEXT = re.compile(r"\brecipes?\b", re.IGNORECASE)
+_RECIPE_PATH = re.compile(r"/(?:egs2?|recipes)/", re.IGNORECASE)
 _RECIPE_FOLDER = re.compile(r"/(?:examples?|scripts|recipes|egs2?|conf|configs?|research_projects|notebooks)/",
                             re.IGNORECASE)
 _FURTHER_TUNING = cue(
@@ -313,6 +315,10 @@ def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole |
             return CodeRole.TRAINING, "training command of this model", sentence
         if context.family == CardFamily.CLEANRL and script and hit.url.endswith(".py"):
             return CodeRole.TRAINING, "the exact training script", sentence
+        # "See the [recipe](.../icefall/tree/master/egs/tedlium3/ASR/conformer_ctc2)": the toolkit's recipe folder
+        # for this model
+        if _RECIPE_LINK_TEXT.search(hit.link_text) and _RECIPE_PATH.search(hit.path):
+            return CodeRole.TRAINING, "this model's recipe in a toolkit", sentence
         # "trained with this [example script](.../NeMo/blob/main/examples/...py) and this [base config](...yaml)":
         # the one script and config of the library that trained this model are its recipe; the library is not.
         if (script and _RECIPE_FILE.search(file_name) and _RECIPE_FOLDER.search(hit.path)
