@@ -557,6 +557,25 @@ def test_this_paper_that_introduced_another_model_is_its_architectures(repo_id, 
     assert facts_of(it, repo_id=repo_id)["papers"] == ["arxiv:2201.00007"]
 
 
+TIMM_CITATION = ("\n\n## Citation\n```bibtex\n@article{tiny2023,\n  title={TinyNeXt},\n  journal={arXiv preprint "
+                 "arXiv:2301.00010},\n  year={2023}\n}\n```\n")
+
+
+@pytest.mark.parametrize(
+    ("original", "papers"),
+    [
+        ("https://github.com/someorg/TinyNeXt", ["arxiv:2301.00010"]),  # the paper authors' weights
+        ("https://github.com/huggingface/pytorch-image-models", []),  # trained anew in timm: the architecture's
+    ],
+)
+def test_a_timm_card_cites_its_own_paper_only_for_the_authors_weights(original, papers):
+    card = ("---\nlibrary_name: timm\n---\n# Model card for tinynext.a1\n\n## Model Details\n- **Papers:**\n  - "
+            f"TinyNeXt: https://arxiv.org/abs/2301.00010\n- **Original:** {original}\n" + TIMM_CITATION)
+    facts = facts_of(card)
+    assert facts["card_family"] == "timm"
+    assert facts["papers"] == papers
+
+
 def test_our_paper_on_a_journals_site_and_the_url_of_the_cited_bibtex_entry_are_papers():
     card = ("# m\n\n## Citing information\n\nIf you use this model, please cite our [paper](https://journal.example.org/"
             "article/view/61):\n\n```\n@article{tiny22,\n  title = {Tiny},\n  biburl = {https://dblp.example.org/rec/x.bib},"

@@ -86,6 +86,8 @@ _PLEASE_CITE = re.compile(r"\bplease,?\s+cite\b|\bcite\s+(?:this|our|the\s+follo
 _THIS_MODEL = re.compile(r"\b(?:this|our)\s+(?:model|work|paper|adapter|checkpoint)\b", re.IGNORECASE)
 _DATA_WORDS = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora)\b", re.IGNORECASE)
 # Families whose cards release a known method trained with a toolkit: what they cite is the method or the toolkit.
+_ORIGINAL_FIELD = frozenset({"original"})
+_TIMM_REPOSITORIES = ("pytorch-image-models", "/timm")
 TOOLKIT_FAMILIES = frozenset({CardFamily.SPEECHBRAIN, CardFamily.ESPNET, CardFamily.NEMO, CardFamily.TIMM})
 
 MAX_PAPERS = 100
@@ -174,7 +176,7 @@ def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
     used for this model:" is background, "Please cite the following paper when using this model:" is not), and
     the prose of citation sections. Toolkits' citations ("Citing SpeechBrain") are background, and so is all a
     toolkit's release of a known method cites."""
-    toolkit_family = family in TOOLKIT_FAMILIES
+    toolkit_family = family in TOOLKIT_FAMILIES and not (family == CardFamily.TIMM and _weights_of_the_authors(card))
     sections = []
     headings = card.headings
     for index, heading in enumerate(headings):
@@ -239,6 +241,17 @@ def _introduces_another_model(sentence: str, repo_id: str) -> bool:
     while len(words) > 1 and _SIZE_WORD.match(words[-1]):
         words.pop()
     return bool(subject_key) and not "".join(words).endswith(subject_key)
+
+
+def _weights_of_the_authors(card: Card) -> bool:
+    """Whether a timm card's `Original:` field names a repository other than timm's own: the weights are the
+    paper authors' ("Original: https://github.com/facebookresearch/ConvNeXt-V2"), so the paper it cites is this
+    model's, not the architecture's of a model trained anew in timm."""
+    for field in card.fields_with_keys(_ORIGINAL_FIELD):
+        value = field.value.lower()
+        if "github.com/" in value and not any(name in value for name in _TIMM_REPOSITORIES):
+            return True
+    return False
 
 
 def _in(spans: list[_Citation], pos: int) -> _Citation | None:
