@@ -300,6 +300,8 @@ NOTEBOOK = "https://colab.research.google.com/github/someone/pix/blob/main/pixel
         (f"You can train your own concepts with [the Pixel Booth notebook]({NOTEBOOK}).", "other"),
         ("Please refer to the repo (https://github.com/someone/hpd) for the details about the training.", "training"),
         ("Please refer to the repo (https://github.com/someone/hpd) for more details.", "other"),
+        ("For more details, check the fine-tuning and evaluation scripts in the official [GitHub repository]"
+         "(https://github.com/someone/hpd).", "training"),
     ],
 )
 def test_notebooks_trained_on_and_repositories_holding_the_training_details(body, role):

@@ -123,8 +123,11 @@ _OFFICIAL_REPO = cue(
 _TRAINED_ON_NOTEBOOK = re.compile(r"\b(?:trained|tuned)\s+(?:on|in|with)\s+(?:the\s+|this\s+|a\s+)?\W*$",
                                   re.IGNORECASE)
 # "Please refer to the repo (...) for the details about the training": the repository that holds the recipe.
+# ... or "check the fine-tuning and evaluation scripts in the official [repository]": it holds this model's recipe
 _TRAINING_DETAILS = cue(
-    r"\bfor\s+(?:the\s+|more\s+)?details\s+(?:about|of|on)\s+(?:the\s+|its\s+)?(?:pre-?)?training\b", ("details",))
+    r"\bfor\s+(?:the\s+|more\s+)?details\s+(?:about|of|on)\s+(?:the\s+|its\s+)?(?:pre-?)?training\b"
+    r"|\b(?:check|see|find)\s+(?:out\s+)?the\s+(?:pre-?training|fine-?tuning|training)\s+(?:and\s+\w+\s+)?scripts?\b",
+    ("details", "script"))
 _COURSE = cue(r"\b(?:course|class|tutorial|unit\s*\d+|lesson|hackathon|documentation|docs)\b",
               ("course", "class", "tutorial", "unit", "lesson", "hackathon", "doc"))
 _PROMISED = cue(
