@@ -63,10 +63,6 @@ _CUES = [
         # "Fine-tune t5-base model for paraphrase": the card's first words name what was fine-tuned
         ("finetune", ("fine-tune", "finetune", "fine tune"), 2,
          r"(?:(?<![^\n])|(?<=[.!?]\s))\W{0,3}(?:fine[- ]?tuned?|finetuned?)(?=\s+\S+\s+model\b)"),
-        # "Fine-tuned [x](https://huggingface.co/x) on Finnish using ...": a sentence that opens with the link's cue
-        # (only before a link: nothing may follow the cue)
-        ("finetune", ("tuned",), 2,
-         r"(?:(?<![^\n])|(?<=[.!?]\s))\W{0,3}(?:fine[- ]?tuned|finetuned)(?=[\s*_`\"'(]*$)"),
         # "This is an instance of [x](https://huggingface.co/x) trained on ...": a trained copy of x
         ("finetune", ("instance of",), 2, r"\ban\s+instance\s+of"),
         # "smaller versions of [x](...) that handle fewer languages": x's weights, cut down
@@ -90,6 +86,11 @@ _BEFORE_LINK = [
      re.compile(f"(?:{cue.pattern})" + r"[\s*_`\"'(]*+(?:the\s++|an?\s++)?(?:pre-?trained\s++)?(?:\w+\s++)?$",
                 re.IGNORECASE))
     for relation, keywords, cue, _ in _CUES
+] + [
+    # "Fine-tuned [x](https://huggingface.co/x) on Finnish using ...": a sentence that opens with the link's cue
+    # (a cue of links only: named prose after it is read by the "Fine-tune t5-base model" cue)
+    ("finetune", ("tuned",), re.compile(r"(?:(?<![^\n])|(?<=[.!?]\s))\W{0,3}(?:fine[- ]?tuned|finetuned)[\s*_`\"'(]*$",
+                                        re.IGNORECASE)),
 ]
 # Prose just after a link or name, when the base comes first: "[x](...) fine-tuned on", "x model fine-tuned",
 # "[x](...) as the text encoder" (a component initialised from x), "[x](...)的蒸馏版本" (a distilled version of x).

@@ -280,6 +280,8 @@ class Card:
         lower = self.lower
         if len(lower) > KEY_SCAN_MAX_CHARS:  # on a long card the scans cost more than reading every field
             return [f for f in self.fields if f.key in keys]
+        if _last_words_then_colon(keys).search(lower) is None:
+            return []  # (no key's last word is followed by a colon: then no key is; one scan instead of one per key)
         known = self._field_keys
         for key in keys:
             found = known.get(key)
@@ -670,7 +672,7 @@ _FIELD_LINE = re.compile(  # matched at the start of a line (pattern.match at th
 )
 KEY_SCAN_MAX_CHARS = 8000  # fields_with_keys looks for its keys first only on cards up to this long
 MAX_KEY_REACH = 60  # a field's colon is this close to its line's start (bullet, emphasis and a key of <= 48)
-_TABLE_DELIMITER = re.compile(r"\n[ \t]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*(?=\n|$)")
+TABLE_DELIMITER = re.compile(r"\n[ \t]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*(?=\n|$)")
 MAX_FIELD_LINES = 20  # lines a key without a value on its own line may take from below it
 
 
@@ -699,6 +701,14 @@ def _fields(card: Card) -> list[Field]:
 def _key_then_colon(key: str) -> re.Pattern:
     """A field key, then emphasis or blanks, then its colon or a table cell's end (led by the key: a fast scan)."""
     return re.compile(re.escape(key) + r"[ \t*_]*(?::|\||\[optional\])")
+
+
+@lru_cache(maxsize=64)
+def _last_words_then_colon(keys: frozenset[str]) -> re.Pattern:
+    """The last words of the keys, then what _key_then_colon wants after a key: a key followed by its colon ends with
+    one of them so followed (`training data:` holds `data:`), and the few last words make one fast scan."""
+    words = sorted({re.split(r"[\s]+", key)[-1] for key in keys}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + r")[ \t*_]*(?::|\||\[optional\])")
 
 
 def _clean_field_key(key: str) -> str:
@@ -749,7 +759,7 @@ def _tables(card: Card, columns: int | None = None) -> list[Table]:
     tables: list[Table] = []
     if "|" not in body:
         return tables
-    for match in _TABLE_DELIMITER.finditer(body):
+    for match in TABLE_DELIMITER.finditer(body):
         if card.in_code(match.start() + 1):
             continue
         if columns is not None and match.group().strip().strip("|").count("|") != columns - 1:

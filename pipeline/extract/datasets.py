@@ -18,7 +18,8 @@ from functools import lru_cache, partial
 from typing import Any
 
 from pipeline.extract.families import SourceItem
-from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
+from pipeline.extract.card import (CONTEXT_CHARS, TABLE_DELIMITER, Card, UrlHit, clean_inline_markdown, evidence_row,
+                                   plain_text)
 from pipeline.extract.links import (CODE_HOSTS as _CODE_HOSTS, DATA_OBJECT, EVALUATION_WORDS, GENERAL_LIBRARIES,
                                     TRAINING_WORDS_ANY_LANGUAGE, dataset_repository)
 from pipeline.extract.memo import memoised_when_short
@@ -463,7 +464,7 @@ def _readme_datasets(
     found += _field_datasets(card)
     found += _named_dataset_phrases(card)
     found += _announced_list_datasets(card, data_headings)
-    if card.tables:
+    if "|" in card.body and _data_section_holds_a_table(card, data_headings):  # (only then are tables parsed)
         found += _source_table_datasets(card, data_headings)
     body = card.body
     if "`" in body:
@@ -601,6 +602,18 @@ def _field_datasets(card: Card) -> list[tuple[int, str, str | None, str]]:
             found.append((field.value_pos, name, name if HUB_ID.match(name) and "/" in name else None,
                           f"`{field.key}` field"))
     return found
+
+
+def _data_section_holds_a_table(card: Card, data_headings: list[bool]) -> bool:
+    """Whether a training-data section holds a pipe table's delimiter row (most cards' tables are results and
+    hyperparameters: parsing them all would cost more than reading the rest of the card)."""
+    headings, body = card.headings, card.body
+    for index, heading in enumerate(headings):
+        if data_headings[index] and not _excluded(heading.title):
+            end = headings[index + 1].pos if index + 1 < len(headings) else len(body)
+            if TABLE_DELIMITER.search(body, heading.pos, end):
+                return True
+    return False
 
 
 def _source_table_datasets(card: Card, data_headings: list[bool]) -> list[tuple[int, str, str | None, str]]:
