@@ -705,10 +705,15 @@ def _announced_list_datasets(card: Card, data_headings: list[bool]) -> list[tupl
             in_data_section = heading >= 0 and data_headings[heading] and not _excluded(card.headings[heading].title)
             if not (in_data_section or TRAINING_WORDS_ANY_LANGUAGE.search(lead)):
                 continue
+            items = []
             for item in _LIST_ITEM_LINE.finditer(body, line_end + 1):
                 if item.start() != line_end + 1 and body[line_end + 1 : item.start()].strip():
                     break
                 line_end = item.end()
+                items.append(item)
+            if len(items) < 2:
+                continue  # ("- X and subsets thereof": one line goes on with the sentence, it lists nothing)
+            for item in items:
                 text = item.group(1)
                 if text.lstrip().startswith("["):
                     continue  # (a link: read as a link)
