@@ -316,13 +316,6 @@ def _named_link(card: Card, hit: UrlHit) -> list[BaseCandidate]:
                           card.sentence_around(hit.text_start, hit.end))]
 
 
-def _holds_any(lower: str, keywords: tuple[str, ...]) -> bool:
-    for keyword in keywords:  # (a loop, not a generator: it runs for every cue of every card)
-        if keyword in lower:
-            return True
-    return False
-
-
 def _cue_near(lower: str, start: int, end: int) -> bool:
     """Whether a cue's keyword occurs in lower[start:end] (str.find with bounds: no slice, no generator)."""
     start = max(0, start)
@@ -343,10 +336,8 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
     names its base this way where it introduces the model, near its top: only the first NAMED_BASE_REACH
     characters are read (on the 553 cards of the corpus longer than that, reading the whole card finds the same)."""
     found: list[BaseCandidate] = []
-    text, head = card.body, card.lower[:NAMED_BASE_REACH]
-    for relation, keywords, pattern, lead in _CUES:
-        if not _holds_any(head, keywords):
-            continue
+    text = card.body
+    for relation, keywords, pattern, lead in _CUES:  # (a cue whose keywords the card lacks finds nothing, at once)
         for cue_match in card.keyword_matches(pattern, keywords, before=lead, after=40, until=NAMED_BASE_REACH):
             cue = cue_match.end()
             if card.in_code(cue):
