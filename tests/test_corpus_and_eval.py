@@ -441,3 +441,15 @@ def test_eval_refuses_labels_it_cannot_read(tmp_path, capsys, shared_data):
     labels.write_text("{not json\n")
     assert main(["eval", "--labels", str(labels)]) == 2
     assert "cannot read the labels" in one_line_error(capsys)
+
+
+def test_the_arrow_schemas_of_extract_are_those_polars_gives_for_every_table():
+    """`openness extract` writes Parquet without importing polars; its Arrow types must stay the ones a polars
+    frame of the same table converts to (large strings and lists), or the dumps and the published tables drift."""
+    from pipeline.store.arrow import arrow_schemas
+    from pipeline.store.tables import table_schema
+
+    schemas = arrow_schemas()
+    assert {"model_facts", "evidence", "openness"} <= set(schemas)
+    for table, schema in schemas.items():
+        assert schema.equals(pl.DataFrame(schema=table_schema(table)).to_arrow().schema), table
