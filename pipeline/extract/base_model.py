@@ -39,15 +39,15 @@ _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or
 _CUES = [
     (relation, keywords, re.compile(pattern, re.IGNORECASE), lead)
     for relation, keywords, lead, pattern in [
-        ("finetune", ("tune", "train"), 8,
+        ("finetune", ("tune", "trained"), 8,
          r"\b(?:(?:fine-?tuned|finetuned|fine-?tune|trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
          r"|fine[- ]?tuned\s+model\s+(?:of|from))(?:\s+(?:the\s+)?model)?"),
         ("finetune", ("based", "built"), 2, r"\bbased\s+on|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
-        ("finetune", ("initiali", "derived", "distilled", "start", "continu", "resumed"), 40,
+        ("finetune", ("initiali", "derived", "distilled", "started", "starting", "continue", "resumed"), 40,
          r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
          r"|\b(?:model|checkpoint)[`*]*\s+(?:is|was)\s+resumed\s+from"
          r"|\bstart(?:ed|ing)\s+from|\bwarm-?started\s+from|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
-        ("finetune", ("tuning", "tuned", "tune"), 24,
+        ("finetune", ("tuning", "tune"), 24,
          r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
         ("finetune", ("base model", "base trained", "base pre"), 40,
          r"\bthe\s+base\s+(?:pre-?trained\s+|trained\s+)?model\s+(?:is|was)|\bbase\s+model\s*:"
@@ -55,7 +55,7 @@ _CUES = [
         # "It is fine-tuned on multilingual BERT model": on a model, not on data ("on the X dataset")
         ("finetune", ("tuned on",), 8,
          r"\b(?:fine-?tuned|finetuned)\s+on(?=\s+(?:the\s+|an?\s+)?(?:[\w.\-/]+\s+){1,3}model\b)"),
-        ("finetune", ("pretrained", "pre-trained"), 40,
+        ("finetune", ("the pretrained", "the pre-trained"), 40,  # (not "from_pretrained", in every usage snippet)
          r"\b(?:we\s+)?used?\s+the\s+pre-?trained|^\W*the\s+pre-?trained"),
         ("finetune", ("student",), 2, r"\bstudent\s+(?:model\s+)?(?:is|was)"),
         # "This model is the t5-base model from ...": the model is a trained copy of a named one

@@ -263,11 +263,9 @@ class Card:
         characters ahead of the keyword to `after` characters past it; keywords up to offset `until`), in order.
         A pattern that does not start with a literal is tried at every offset of a whole card; near its keywords
         it is tried on a few windows instead."""
-        body, lower, found = self.body, self.lower, {}
+        body, found = self.body, {}
         for keyword in keywords:
-            if keyword not in lower:
-                continue
-            for at in self.keyword_at(keyword):
+            for at in self.keyword_at(keyword):  # (remembered per card: a keyword is looked for once)
                 if until is not None and at >= until:
                     break
                 for match in pattern.finditer(body, max(0, at - before), at + len(keyword) + after):
