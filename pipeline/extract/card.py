@@ -705,7 +705,7 @@ def _key_then_colon(key: str) -> re.Pattern:
 def _last_words_then_colon(keys: frozenset[str]) -> re.Pattern:
     """The last words of the keys, then what _key_then_colon wants after a key: a key followed by its colon ends with
     one of them so followed (`training data:` holds `data:`), and the few last words make one fast scan."""
-    words = sorted({re.split(r"[\s]+", key)[-1] for key in keys}, key=len, reverse=True)
+    words = sorted({key.split()[-1] for key in keys}, key=len, reverse=True)
     return re.compile("(?:" + "|".join(map(re.escape, words)) + r")[ \t*_]*(?::|\||\[optional\])")
 
 

@@ -42,6 +42,7 @@ _TRAINED_ON_PARTS = [(word, re.compile(word + r"\s+on\b")) for word in ("trained
 _BACKBONE = re.compile(r"\bbackbone\b|\binitiali[sz]ed\b|\bbase model\b|\bbase\s+checkpoint\b"
                        r"|\bcheckpoint\s+(?:that\s+was\s+)?pre-?trained\s+on\b", re.IGNORECASE)
 HUB_DATASET_LINK = "Hub dataset link"
+_LISTED_WITH_A_HUB_LINK = "a link listed with a Hub dataset link"
 _ORG_LIKE = re.compile(r"[A-Z]")  # the Hub's legacy one-part dataset ids are lower case (`squad`, `menyo20k_mt`)
 _ONE_TOKEN = re.compile(r"^[\w.-]+$")
 _DATASET_AFTER_LINK = re.compile(r"[^)\s]*\)\s*(?:dataset|corpus)\b", re.IGNORECASE)  # "[Zero](https://...) dataset"
@@ -454,13 +455,13 @@ def _readme_datasets(
     for hit in card.urls:
         items = _linked_dataset(card, hit, data_headings)
         if not items and previous and previous[1] and _listed_after(card, previous[0], hit):
-            items = [(hit.text_start, hit.link_text, None, "a link listed with a Hub dataset link")]
+            items = [(hit.text_start, hit.link_text, None, _LISTED_WITH_A_HUB_LINK)]
         for item in items:
             found.append(item)
             taken.append((hit.text_start, hit.end))
             if _opens_list_item(card, hit):
                 lines_with_links.add(card.line_of(hit.start))
-        previous = (hit, bool(items) and (items[0][3] in (HUB_DATASET_LINK, "a link listed with a Hub dataset link")))
+        previous = (hit, bool(items) and items[0][3] in (HUB_DATASET_LINK, _LISTED_WITH_A_HUB_LINK))
     found += _field_datasets(card)
     found += _named_dataset_phrases(card)
     found += _announced_list_datasets(card, data_headings)

@@ -43,8 +43,8 @@ _INTRODUCED_SUBJECT = re.compile(
 _THIS_MODEL_SUBJECTS = frozenset({"it", "this", "this model", "the model", "our model", "we", "this work",
                                   "this checkpoint", "the checkpoint", "these models", "this version"})
 _GENERIC_SUBJECT_WORDS = frozenset({"the", "a", "an", "model", "models", "objective", "method", "architecture", "approach"})
-# Size and version words that end a model's name without making it another model (`t5-base`, `roberta-large-v2`).
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
+# Size and version words that end a model's name without making it another model (`t5-base`, `roberta-large-v2`).
 _SIZE_WORD = re.compile(r"(?:base|large|small|tiny|mini|medium|xl|xxl|huge|cased|uncased|v\d+|\d+[mbk]?)$")
 _OWN_PAPER_LINK_TEXT = re.compile(
     r"^(?:the |our |this )?(?:arxiv |full |original )?(?:paper|technical report|tech report|report|preprint|arxiv"
@@ -85,9 +85,9 @@ _BIBTEX_TITLE = re.compile(r"\btitle\s*=\s*[{\"]+([^}\"]+)", re.IGNORECASE)
 _PLEASE_CITE = re.compile(r"\bplease,?\s+cite\b|\bcite\s+(?:this|our|the\s+following)\b", re.IGNORECASE)
 _THIS_MODEL = re.compile(r"\b(?:this|our)\s+(?:model|work|paper|adapter|checkpoint)\b", re.IGNORECASE)
 _DATA_WORDS = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora)\b", re.IGNORECASE)
-# Families whose cards release a known method trained with a toolkit: what they cite is the method or the toolkit.
 _ORIGINAL_FIELD = frozenset({"original"})
 _TIMM_REPOSITORIES = ("pytorch-image-models", "/timm")
+# Families whose cards release a known method trained with a toolkit: what they cite is the method or the toolkit.
 TOOLKIT_FAMILIES = frozenset({CardFamily.SPEECHBRAIN, CardFamily.ESPNET, CardFamily.NEMO, CardFamily.TIMM})
 
 MAX_PAPERS = 100
@@ -134,16 +134,7 @@ def extract_papers(card: Card, tags: list[str], has_base_model: bool = False,
     for hit in card.urls:
         paper = arxiv_id_from_url(hit)
         if paper is None:
-            host = hit.host
-            citation = _in(citations, hit.start)
-            cited_doi = host in _PERSISTENT_ID_HOSTS and citation is not None
-            # on any other host: a link the card calls "our [paper]", or the `url` of a BibTeX entry
-            named_paper = bool(hit.link_text) and _called_our_paper(card, hit.text_start, hit.link_text)
-            is_report = host not in _NOT_PAPER_HOSTS and (hit.path.lower().endswith(".pdf") or _report_host(host)
-                                                          or cited_doi or named_paper
-                                                          or (citation is not None and citation.entry
-                                                              and _BIBTEX_URL_FIELD.search(card.body, max(0, hit.start - 12), hit.start)))
-            if not is_report:
+            if hit.host in _NOT_PAPER_HOSTS or not _names_a_report(card, hit, citations):
                 continue
             paper = hit.url.rstrip("/")
         consider(paper, hit.text_start, hit.end, hit.link_text, hit.url)
@@ -216,6 +207,19 @@ def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
     for start, end, title in sections:
         spans.append(_Citation(start, end, toolkit_family or bool(_TOOLKIT_CITATION.search(title)), False))
     return spans  # entries first: they are looked up before the sections that hold them
+
+
+def _names_a_report(card: Card, hit: UrlHit, citations: list[_Citation]) -> bool:
+    """Whether a link that is no arXiv link points to a paper: a PDF, a proceedings or preprint site, a DOI or
+    Handle that a citation gives, and on any other site a link the card calls "our [paper]" or the `url` of a
+    cited BibTeX entry."""
+    if hit.path.lower().endswith(".pdf") or _report_host(hit.host):
+        return True
+    citation = _in(citations, hit.start)
+    if citation is not None and (hit.host in _PERSISTENT_ID_HOSTS or citation.entry
+                                 and _BIBTEX_URL_FIELD.search(card.body, max(0, hit.start - 12), hit.start)):
+        return True
+    return bool(hit.link_text) and _called_our_paper(card, hit.text_start, hit.link_text)
 
 
 def _called_our_paper(card: Card, start: int, link_text: str) -> bool:

@@ -3,6 +3,8 @@ importing polars: `openness extract` writes Parquet with pyarrow alone and start
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import duckdb
@@ -11,16 +13,23 @@ import pyarrow as pa
 from pipeline.paths import read_sql
 
 
-@cache
-def arrow_schemas() -> dict[str, pa.Schema]:
-    """Every table of sql/schema.sql, from one in-memory database built once per process."""
+@contextmanager
+def declared_tables() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory database holding every table of sql/schema.sql, empty."""
     con = duckdb.connect()
     try:
         con.execute(read_sql("schema.sql"))
-        tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        return {t: _as_polars_writes(con.sql(f"SELECT * FROM {t} LIMIT 0").to_arrow_table().schema) for t in tables}
+        yield con
     finally:
         con.close()
+
+
+@cache
+def arrow_schemas() -> dict[str, pa.Schema]:
+    """Every table of sql/schema.sql, from one in-memory database built once per process."""
+    with declared_tables() as con:
+        tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {t: _as_polars_writes(con.sql(f"SELECT * FROM {t} LIMIT 0").to_arrow_table().schema) for t in tables}
 
 
 def _as_polars_writes(schema: pa.Schema) -> pa.Schema:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from typing import Any, Iterable
 
 import duckdb
 import polars as pl
 
-from pipeline.paths import read_sql
+from pipeline.store.arrow import arrow_schemas, declared_tables
 
 # Texts keyed by content hash, stored once; every other published table has one partition per snapshot date.
 TEXT_TABLES = ("cards", "license_texts")
@@ -26,23 +24,10 @@ def table_schema(table: str) -> pl.Schema:
     return _schemas()[table]
 
 
-@contextmanager
-def _declared_tables() -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory database holding every table of sql/schema.sql, empty."""
-    con = duckdb.connect()
-    try:
-        con.execute(read_sql("schema.sql"))
-        yield con
-    finally:
-        con.close()
-
-
 @cache
 def _schemas() -> dict[str, pl.Schema]:
-    """Every table of sql/schema.sql, from one in-memory database built once per process."""
-    with _declared_tables() as con:
-        tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        return {t: pl.from_arrow(con.sql(f"SELECT * FROM {t} LIMIT 0").to_arrow_table()).schema for t in tables}
+    """Every table of sql/schema.sql as polars types (from the Arrow schemas, built once per process)."""
+    return {table: pl.from_arrow(schema.empty_table()).schema for table, schema in arrow_schemas().items()}
 
 
 _COLUMNS = "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = current_database()"
@@ -52,7 +37,7 @@ def add_new_columns(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Adds the columns that sql/schema.sql declares and the database's tables lack, and returns them as
     `table.column`. CREATE TABLE IF NOT EXISTS keeps a table made by an older schema.sql as it was, and a date's
     Parquet, inserted BY NAME, would not fit it; the rows already there get NULL."""
-    with _declared_tables() as declared:
+    with declared_tables() as declared:
         wanted = declared.execute(_COLUMNS + " ORDER BY table_name, column_index").fetchall()
     present = {(table, column) for table, column, _ in conn.execute(_COLUMNS).fetchall()}
     tables = {table for table, _ in present}
