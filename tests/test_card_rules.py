@@ -587,6 +587,51 @@ def test_our_paper_on_a_journals_site_and_the_url_of_the_cited_bibtex_entry_are_
                                         "https://repository.example.edu/handle/2117/61"]
 
 
+def test_bibtex_outside_a_fenced_block_is_a_citation_and_its_title_finds_the_link_it_omits():
+    # An entry in an HTML <pre> block, asked for after "please cite our papers", gives its url.
+    pre = ("# m\n\nIf you use this model, please cite our papers:\n<pre>\n@inproceedings{tiny22,\n  title = {Tiny "
+           "Alignment},\n  url = {https://aclanthology.org/2022.tiny-1.1}\n}\n</pre>\n")
+    assert facts_of(pre)["papers"] == ["https://aclanthology.org/2022.tiny-1.1"]
+    # An entry indented under "Cite as:" names a title only; the card's link whose words are in it is the paper.
+    indented = ("# m\n\n- **Model Description:** It is a [Sparse Tiny Model](https://arxiv.org/abs/2301.00011) that "
+                "uses a frozen text encoder.\n- **Cite as:**\n\n      @InProceedings{tiny23,\n          title = {Fast "
+                "Image Synthesis With Sparse Tiny Models},\n          year = {2023}\n      }\n\nSee also [Other "
+                "Work](https://arxiv.org/abs/2301.00012).\n")
+    assert facts_of(indented)["papers"] == ["arxiv:2301.00011"]
+    # Without the cited entry, the architecture's link stays background.
+    assert facts_of(indented.split("- **Cite as:**")[0])["papers"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "papers"),
+    [
+        ("Check our [NAACL paper](https://www.aclweb.org/anthology/N19-0001.pdf) for the results.",
+         ["https://www.aclweb.org/anthology/N19-0001.pdf"]),
+        ("See our [dataset paper](https://aclanthology.org/2022.data-1.1) for the corpus.", []),
+        ("Check the [NAACL paper](https://aclanthology.org/2019.other-1.1) of the baseline.", []),
+    ],
+)
+def test_our_paper_named_by_its_venue(sentence, papers):
+    assert facts_of(f"# m\n\n{sentence}\n")["papers"] == papers
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The source code to train this model is available on the [GitHub repository](https://github.com/someone/bench) "
+     "of the paper.",
+     "The code used to train the TinyNLI models can be found [here](https://github.com/someone/bench)."],
+)
+def test_the_code_to_train_this_model_is_its_training_code(sentence):
+    assert roles(facts_of(f"# m\n\n{sentence}\n")) == {"https://github.com/someone/bench": "training"}
+
+
+def test_based_of_names_a_base_and_a_training_method_is_no_base():
+    assert facts_of("# m\n\nFine-tuned Stable Diffusion model, based of ```SD 1.5```, trained on my drawings.\n"
+                    )["base_models"] == ["SD 1.5"]
+    assert facts_of("# m\n\nThis concept is a fine-tuned version of Dreambooth text-to-image model.\n"
+                    )["base_models"] == []
+
+
 # ---- checkpoints ------------------------------------------------------------------------------------------------
 
 

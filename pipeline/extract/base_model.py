@@ -42,7 +42,7 @@ _CUES = [
         ("finetune", ("tune", "trained"), 8,
          r"\b(?:(?:fine-?tuned|finetuned|fine-?tune|trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
          r"|fine[- ]?tuned\s+model\s+(?:of|from))(?:\s+(?:the\s+)?model)?"),
-        ("finetune", ("based", "built"), 2, r"\bbased\s+on|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
+        ("finetune", ("based", "built"), 2, r"\bbased\s+o[nf]\b|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
         ("finetune", ("initiali", "derived", "distilled", "started", "starting", "continue", "resumed"), 40,
          r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
          r"|\b(?:model|checkpoint)[`*]*\s+(?:is|was)\s+resumed\s+from"
@@ -121,7 +121,8 @@ _ID_SHAPED = re.compile(r"[\d/_-]")
 _VERSIONED_NAME = re.compile(r"[\s*_`]*((?:[A-Z][\w-]*[ \t]){1,2}v?\d+(?:\.(?:\d+|x))+)(?![\w.])")
 # A capitalised word, then a name with capitals inside it (HerBERT, RoBERTa, BERTje): a model named after a qualifier.
 _QUALIFIED_NAME = re.compile(r"[A-Z][a-z]+[ \t]+([A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z]{2,}[a-z][A-Za-z]*)\b")
-_NOT_A_NAME = {"a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
+# (a training method is not a model: "a fine-tuned version of Dreambooth text-to-image model")
+_NOT_A_NAME = {"dreambooth", "a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
                "models", "version", "data", "dataset", "top", "same", "original", "pretrained", "pre-trained",
                "scratch", "and", "with", "on", "of", "in", "to", "for", "from", "by", "using", "large", "base",
                "small", "new", "other", "custom", "multiple", "several", "various", "different", "existing",

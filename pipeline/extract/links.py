@@ -64,6 +64,8 @@ _TRAINED_THIS = cue(
     r"(?:pre-?)?train(?:ed|s)?\s+(?:this|the)\s+model"
     r"|\b(?:training|pre-?training|fine-?tuning)\s+code\s+(?:can\s+be\s+found|is\s+(?:available|here|at))"
     r"|\bmost\s+up-to-date\s+training\s+code"
+    # "The source code to train this model is available on ...", "the code used to train the ScandiNLI models"
+    r"|\b(?:code|codebase|scripts?|notebook)\s+(?:used\s+)?to\s+(?:pre-?)?train\s+(?:this|the)\s+(?:\S+\s+)?models?\b"
     r"|\bcommand\s+to\s+reproduce\s+the\s+training",
     ('train', 'tuning'),
 )

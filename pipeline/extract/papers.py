@@ -56,6 +56,11 @@ _BACKGROUND_PAPER = re.compile(
     re.IGNORECASE,
 )
 # "in our EMNLP [paper](url)", "[our paper](url)": the card's own paper, whatever else the sentence mentions.
+_WORD = re.compile(r"[a-z0-9]+")
+_FILLER_WORDS = frozenset({"the", "a", "an", "this", "our", "paper", "here", "link", "model"})
+# After "our": the paper's venue or year may come first ("our [NAACL paper](...)", "our [EMNLP 2021 paper](...)").
+_OUR_PAPER_LINK_TEXT = re.compile(
+    r"^(?:our )?(?:[\w'’-]+ ){0,2}?(?:paper|technical report|tech report|report|preprint|publication)$", re.IGNORECASE)
 _OUR_BEFORE_LINK = re.compile(r"\bour\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _PROMISED = re.compile(r"\bcoming\s+soon\b|\bto\s+be\s+(?:released|published)\b|\btodo\b|\bwill\s+be\s+(?:released|published)\b",
                        re.IGNORECASE)
@@ -91,6 +96,7 @@ _TIMM_REPOSITORIES = ("pytorch-image-models", "/timm")
 TOOLKIT_FAMILIES = frozenset({CardFamily.SPEECHBRAIN, CardFamily.ESPNET, CardFamily.NEMO, CardFamily.TIMM})
 
 MAX_PAPERS = 100
+MAX_ENTRY_CHARS = 3000  # a BibTeX entry whose braces never close ends here
 
 
 def _is_report_host(host: str) -> bool:
@@ -145,6 +151,16 @@ def extract_papers(card: Card, tags: list[str], has_base_model: bool = False,
         for citation in citations:
             for match in _BIBTEX_EPRINT.finditer(card.body, citation.start, citation.end):
                 consider("arxiv:" + match.group(1), match.start(), match.end(), "", None)
+    # "It is a [Latent Diffusion Model](arxiv...)" and, under "Cite as:", an entry titled "... With Latent Diffusion
+    # Models" that gives no link: the link is the paper the card asks to cite.
+    cited_titles = [citation.title for citation in citations if citation.entry and not citation.background
+                    and citation.title]
+    for hit in card.urls if cited_titles else ():
+        paper = arxiv_id_from_url(hit)
+        if paper and paper not in papers and any(_names_title(hit.link_text, title) for title in cited_titles):
+            papers[paper] = evidence_row("paper", "readme", card.location(hit.start),
+                                         f"[the link of a title cited for this model] "
+                                         f"{card.sentence_around(hit.text_start, hit.end)}", hit.url)
     for tag in tags:
         if tag.startswith("arxiv:"):
             paper = "arxiv:" + _VERSION_SUFFIX.sub("", tag.split(":", 1)[1])
@@ -160,6 +176,7 @@ class _Citation:
     end: int
     background: bool
     entry: bool  # a BibTeX entry (judged by the request before it), else a citation section's prose
+    title: str = ""  # a BibTeX entry's title
 
 
 def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
@@ -176,21 +193,20 @@ def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
             sections.append((heading.pos, end, heading.title))
     spans: list[_Citation] = []
     previous_end = 0
-    for block in card.code_blocks:
-        entries = [m.start() for m in _BIBTEX.finditer(block.text)]
+    for block_start, block_end, text, offset in _bibtex_blocks(card):
+        entries = [m.start() for m in _BIBTEX.finditer(text)]
         if not entries:
             continue
-        section = next((sec for sec in sections if sec[0] <= block.start < sec[1]), None)
-        request_start = max(previous_end, section[0] if section else 0, block.start - 600)
-        request = plain_text(card.body[request_start : block.start])
-        previous_end = block.end
+        section = next((sec for sec in sections if sec[0] <= block_start < sec[1]), None)
+        request_start = max(previous_end, section[0] if section else 0, block_start - 600)
+        request = plain_text(card.body[request_start : block_start])
+        previous_end = block_end
         toolkit = toolkit_family or bool(_TOOLKIT_CITATION.search(request)
                                          or (section and _TOOLKIT_CITATION.search(section[2])))
-        data_section = _DATA_WORDS.search(card.section_at(block.start).rsplit(" > ", 1)[-1])
-        offset = block.start + (len(card.body[block.start : block.end]) - len(block.text))
+        data_section = _DATA_WORDS.search(card.section_at(block_start).rsplit(" > ", 1)[-1])
         for index, entry_start in enumerate(entries):
-            entry_end = entries[index + 1] if index + 1 < len(entries) else len(block.text)
-            entry = block.text[entry_start:entry_end]
+            entry_end = entries[index + 1] if index + 1 < len(entries) else len(text)
+            entry = text[entry_start:entry_end]
             title = _BIBTEX_TITLE.search(entry)
             title_words = " ".join(re.sub(r"[{}]", "", title.group(1)).split()[:4]).lower() if title else ""
             named_in_request = bool(title_words) and title_words in " ".join(request.lower().split())
@@ -203,10 +219,48 @@ def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
             else:
                 background = toolkit or bool(data_section or _CITED_BACKGROUND.search(request)
                                              or (title and _DATA_WORDS.search(title.group(1))))
-            spans.append(_Citation(offset + entry_start, offset + entry_end, background, True))
+            spans.append(_Citation(offset + entry_start, offset + entry_end, background, True,
+                                   " ".join(re.sub(r"[{}]", "", title.group(1)).split()) if title else ""))
     for start, end, title in sections:
         spans.append(_Citation(start, end, toolkit_family or bool(_TOOLKIT_CITATION.search(title)), False))
     return spans  # entries first: they are looked up before the sections that hold them
+
+
+def _bibtex_blocks(card: Card) -> list[tuple[int, int, str, int]]:
+    """(start, end, text, offset of the text in the body) of what may hold BibTeX entries, in body order: the fenced
+    code blocks, and the runs of entries written outside them (in an HTML `<pre>` block, or indented under a
+    "Cite as:" item), each run from its first entry to the brace closing its last."""
+    blocks = []
+    for block in card.code_blocks:
+        blocks.append((block.start, block.end, block.text,
+                       block.start + (len(card.body[block.start : block.end]) - len(block.text))))
+    if "@" in card.body:
+        run: list[int] = []
+        for match in _BIBTEX.finditer(card.body):
+            if card.in_code(match.start()):
+                continue
+            if run and card.body[run[1] : match.start()].strip():
+                blocks.append((run[0], run[1], card.body[run[0] : run[1]], run[0]))
+                run = []
+            run = [run[0] if run else match.start(), _closing_brace(card.body, match.end() - 1)]
+        if run:
+            blocks.append((run[0], run[1], card.body[run[0] : run[1]], run[0]))
+        blocks.sort()
+    return blocks
+
+
+def _closing_brace(text: str, opening: int) -> int:
+    """The offset just past the brace that closes text[opening] (a "{"), or MAX_ENTRY_CHARS on if none does."""
+    depth, end = 0, min(len(text), opening + MAX_ENTRY_CHARS)
+    for at in range(opening, end):
+        char = text[at]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return at + 1
+    return end
 
 
 def _names_a_report(card: Card, hit: UrlHit, citations: list[_Citation]) -> bool:
@@ -225,9 +279,20 @@ def _names_a_report(card: Card, hit: UrlHit, citations: list[_Citation]) -> bool
 def _called_our_paper(card: Card, start: int, link_text: str) -> bool:
     """Whether a link's text is "paper" (or "report", ...) and "our" opens it: "[our paper](...)", "in our EMNLP
     [paper](...)"."""
-    return _OWN_PAPER_LINK_TEXT.match(link_text.strip()) is not None and (
+    return _OUR_PAPER_LINK_TEXT.match(link_text.strip()) is not None and not _DATA_WORDS.search(link_text) and (
         link_text.lstrip().lower().startswith("our ") or _OUR_BEFORE_LINK.search(card.body, max(0, start - 60), start)
         is not None)
+
+
+def _title_words(text: str) -> list[str]:
+    return [word.removesuffix("s") for word in _WORD.findall(text.lower())]
+
+
+def _names_title(link_text: str, title: str) -> bool:
+    """Whether a link's text is made of words of the title (two at least, plurals aside): "Latent Diffusion Model" of
+    "High-Resolution Image Synthesis With Latent Diffusion Models"."""
+    words = [word for word in _title_words(link_text) if word not in _FILLER_WORDS]
+    return len(words) >= 2 and set(words) <= set(_title_words(title))
 
 
 def _introduces_another_model(sentence: str, repo_id: str) -> bool:
