@@ -235,16 +235,16 @@ def _bibtex_blocks(card: Card) -> list[tuple[int, int, str, int]]:
         blocks.append((block.start, block.end, block.text,
                        block.start + (len(card.body[block.start : block.end]) - len(block.text))))
     if "@" in card.body:
-        run: list[int] = []
+        runs: list[list[int]] = []  # [start, end] of each run of entries
         for match in _BIBTEX.finditer(card.body):
             if card.in_code(match.start()):
                 continue
-            if run and card.body[run[1] : match.start()].strip():
-                blocks.append((run[0], run[1], card.body[run[0] : run[1]], run[0]))
-                run = []
-            run = [run[0] if run else match.start(), _closing_brace(card.body, match.end() - 1)]
-        if run:
-            blocks.append((run[0], run[1], card.body[run[0] : run[1]], run[0]))
+            end = _closing_brace(card.body, match.end() - 1)
+            if runs and not card.body[runs[-1][1] : match.start()].strip():  # (an entry inside one gives "")
+                runs[-1][1] = max(runs[-1][1], end)
+            else:
+                runs.append([match.start(), end])
+        blocks += [(start, end, card.body[start:end], start) for start, end in runs]
         blocks.sort()
     return blocks
 
