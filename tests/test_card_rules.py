@@ -632,6 +632,29 @@ def test_based_of_names_a_base_and_a_training_method_is_no_base():
                     )["base_models"] == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "bases"),
+    [
+        ("This is a fine-tuned Stable Diffusion model trained on stills of an old cartoon.", ["Stable Diffusion"]),
+        ("This is a fine-tuned Stable Diffusion model trained from the 1986 film Tiny.", ["Stable Diffusion"]),
+        # a more precise naming wins over "a fine-tuned BERT model"
+        ("Tiny-NER is a fine-tuned BERT model. It is a bert-base-cased model that was fine-tuned on news.",
+         ["bert-base-cased"]),
+        ("Tiny is a fine-tuned NER model for invoices.", []),
+        ("The images were trained from the 2005 archive of a museum.", []),
+    ],
+)
+def test_a_fine_tuned_named_model_is_the_vaguest_base_and_a_year_is_none(sentence, bases):
+    assert facts_of(f"# m\n\n{sentence}\n")["base_models"] == bases
+
+
+def test_the_language_of_a_wikipedia_is_kept_as_written():
+    facts = facts_of("# m\n\n## Training data\n\nThis is a RoBERTa model pre-trained on Tinyese Wikipedia texts.\n")
+    assert names(facts) == ["Tinyese Wikipedia"]
+    facts = facts_of("# m\n\n## Training data\n\nThe model was pre-trained on the Wikipedia of 2020.\n")
+    assert names(facts) == ["Wikipedia"]
+
+
 # ---- checkpoints ------------------------------------------------------------------------------------------------
 
 

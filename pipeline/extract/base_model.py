@@ -116,13 +116,16 @@ _NAME_AFTER = re.compile(
     r"(?:[ \t]+base(?=[ \t]+model))?[ \t]+(?i:model|checkpoint)\b"
     r"|(?P<name>[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?))"
 )
+# "This is a fine-tuned Stable Diffusion model trained on ...": the capitalised name after "a fine-tuned"
+_A_FINE_TUNED = re.compile(r"\b(?:is|was)\s+an?\s+(?:fine-?tuned|finetuned)(?=\s+[A-Z])")
 _ID_SHAPED = re.compile(r"[\d/_-]")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # Capitalised words and a version: "SD 2.x", "Stable Diffusion 1.5", "Pixel Gen v2.0".
 _VERSIONED_NAME = re.compile(r"[\s*_`]*((?:[A-Z][\w-]*[ \t]){1,2}v?\d+(?:\.(?:\d+|x))+)(?![\w.])")
 # A capitalised word, then a name with capitals inside it (HerBERT, RoBERTa, BERTje): a model named after a qualifier.
 _QUALIFIED_NAME = re.compile(r"[A-Z][a-z]+[ \t]+([A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z]{2,}[a-z][A-Za-z]*)\b")
 # (a training method is not a model: "a fine-tuned version of Dreambooth text-to-image model")
-_NOT_A_NAME = {"dreambooth", "a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
+_NOT_A_NAME = {"dreambooth", "ner", "qa", "nli", "pos", "a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
                "models", "version", "data", "dataset", "top", "same", "original", "pretrained", "pre-trained",
                "scratch", "and", "with", "on", "of", "in", "to", "for", "from", "by", "using", "large", "base",
                "small", "new", "other", "custom", "multiple", "several", "various", "different", "existing",
@@ -352,6 +355,13 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
         if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME:
             found.append(BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
                                        "named before \"fine-tuned\"", card.sentence_around(match.start(), match.end())))
+    if not found:  # the vaguest naming, when the card says nothing more precise: "is a fine-tuned BERT model"
+        for cue_match in card.keyword_matches(_A_FINE_TUNED, ("tuned",), before=12, after=2, until=NAMED_BASE_REACH):
+            name = None if card.in_code(cue_match.end()) else _name_after(text, cue_match.end())
+            if name:
+                found.append(BaseCandidate(name, "finetune", "named prose", cue_match.end(),
+                                           "named after \"a fine-tuned\"",
+                                           card.sentence_around(cue_match.end(), cue_match.end() + len(name))))
     return found
 
 
@@ -376,6 +386,8 @@ def _name_after(text: str, cue: int) -> str | None:
             return None  # "Based on Bert Model": a title naming an architecture
     else:
         name = match.group("name").rstrip(".,;:")
+        if _YEAR.fullmatch(name):
+            return None  # "trained from the 2005 film ...": a year, not a model
         qualified = _QUALIFIED_NAME.match(text, match.start("name"))
         if qualified:  # "a Polish HerBERT": the name after its language
             name, end = qualified.group(1), qualified.end()

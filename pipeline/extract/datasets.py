@@ -130,7 +130,9 @@ NAMED_CORPORA = [
     ("StarCoderData", "starcoderdata", r"\bStarCoderData\b", r"starcoderdata"),
     ("OSCAR", "oscar", r"\bOSCAR\b", r"oscar"),
     ("Common Crawl", "crawl", r"\bCommon ?Crawl\b", r"common_?crawl|commoncrawl"),
-    ("Wikipedia", "wikipedia", r"\bWikipedia\b", r"wiki"),
+    # ("pre-trained on Japanese Wikipedia texts": the language's Wikipedia, as written)
+    ("Wikipedia", "wikipedia", r"\b(?:(?!(?:The|A|An|On|In|Of|From|And|With|Using|Whole|Entire|Full)\b)[A-Z][a-z]{2,}[ \t])?"
+     r"Wikipedia\b", r"wiki"),
     ("BookCorpus", "corpus", r"\bBook ?Corpus\b", r"bookcorpus"),
     ("Project Gutenberg", "gutenberg", r"\bProject Gutenberg\b", r"gutenberg"),
     ("OpenWebText", "openwebtext", r"\bOpenWebText2?\b", r"openwebtext"),
