@@ -63,6 +63,8 @@ _CUES = [
         # "Fine-tune t5-base model for paraphrase": the card's first words name what was fine-tuned
         ("finetune", ("fine-tune", "finetune", "fine tune"), 2,
          r"(?:(?<![^\n])|(?<=[.!?]\s))\W{0,3}(?:fine[- ]?tuned?|finetuned?)(?=\s+\S+\s+model\b)"),
+        # "The original model is from `BERT-base-uncased`": the model this one was trained further from
+        ("finetune", ("original model",), 6, r"\bthe\s+original\s+model\s+is\s+(?:from\s+)?"),
         # "This is an instance of [x](https://huggingface.co/x) trained on ...": a trained copy of x
         ("finetune", ("instance of",), 2, r"\ban\s+instance\s+of"),
         # "smaller versions of [x](...) that handle fewer languages": x's weights, cut down

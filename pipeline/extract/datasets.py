@@ -20,8 +20,8 @@ from typing import Any
 from pipeline.extract.families import SourceItem
 from pipeline.extract.card import (CONTEXT_CHARS, TABLE_DELIMITER, Card, UrlHit, clean_inline_markdown, evidence_row,
                                    plain_text)
-from pipeline.extract.links import (CODE_HOSTS as _CODE_HOSTS, DATA_OBJECT, EVALUATION_WORDS, GENERAL_LIBRARIES,
-                                    TRAINING_WORDS_ANY_LANGUAGE, dataset_repository)
+from pipeline.extract.links import (CODE_HOSTS as _CODE_HOSTS, DATA_LOCATION_BEFORE, DATA_OBJECT, EVALUATION_WORDS,
+                                    GENERAL_LIBRARIES, TRAINING_WORDS_ANY_LANGUAGE, dataset_repository)
 from pipeline.extract.memo import memoised_when_short
 from pipeline.extract.model import DatasetFact
 from pipeline.vocabulary import DataDisclosure
@@ -62,6 +62,9 @@ _NOT_A_DATASET_NAME = re.compile(
     r"\bet\s+al\b|\(\s*(?:19|20)\d\d\s*\)|,\s*(?:19|20)\d\d\s*$|\bmodels?\b|\bpaper\b|\bhere\b|\bthis\b|\blink\b|\bsampling\b"
     r"|\bguidance\b|\bnotebook\b|\bscript\b|\bcolab\b|\bcode\b|\blibrary\b|\brepository\b|\.ipynb\b|\bblog\b",
     re.IGNORECASE)
+# "Models are post-trained from [Amazon Dataset](...)": data, by the link's own words (matched on the lower case)
+_TRAINED_FROM_A_DATA_LINK = "a dataset link that the model was trained from"
+_TRAINED_FROM_BEFORE = re.compile(r"\btrained\s+from\s+(?:the\s+)?[\s*_`\"']*$")
 _DATA_WORDS_IN_NAME = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|treebank)\b", re.IGNORECASE)
 _NOT_DATA_HOSTS = frozenset({"arxiv.org", "aclanthology.org", "openreview.net", "colab.research.google.com",
                              "doi.org", "wandb.ai", "twitter.com", "youtube.com", "medium.com"})
@@ -463,7 +466,8 @@ def _readme_datasets(
             taken.append((hit.text_start, hit.end))
             if _opens_list_item(card, hit):
                 lines_with_links.add(card.line_of(hit.start))
-        previous = (hit, bool(items) and items[0][3] in (HUB_DATASET_LINK, _LISTED_WITH_A_HUB_LINK))
+        previous = (hit, bool(items) and items[0][3] in (HUB_DATASET_LINK, _LISTED_WITH_A_HUB_LINK,
+                                                         _TRAINED_FROM_A_DATA_LINK))
     found += _field_datasets(card)
     found += _named_dataset_phrases(card)
     found += _announced_list_datasets(card, data_headings)
@@ -526,6 +530,13 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
     segments = hit.segments if on_hub else []  # only read for Hub links
     if segments[:1] == ["datasets"]:
         return _hub_dataset(card, hit)
+    lead = card.lower[max(0, hit.text_start - 40) : hit.text_start]
+    if hit.host in _CODE_HOSTS and ("found" in lead or "availab" in lead or "hosted" in lead or "download" in lead):
+        # "Training data can be found in https://github.com/...": the data, named by its URL
+        sentence_start, _ = card.sentence_bounds(hit.text_start, hit.end)
+        if DATA_LOCATION_BEFORE.search(plain_text(card.body[sentence_start : hit.text_start])):
+            name = hit.link_text if hit.link_text and _name_like(hit.link_text) else hit.url.rstrip("/")
+            return [(hit.text_start, name, None, "the place the training data is said to be")]
     if not hit.link_text:  # a bare URL: a repository named as a dataset is named by its id
         repository = dataset_repository(card, hit) if not on_hub else None
         if not repository:
@@ -559,6 +570,8 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
         return [(hit.text_start, hit.link_text, hub_id, "a link opening a list item of a data section")]
     before = card.lower[sentence_start : hit.text_start]
+    if "trained from" in before and _DATA_WORDS_IN_NAME.search(hit.link_text) and _TRAINED_FROM_BEFORE.search(before):
+        return [(hit.text_start, hit.link_text, None, _TRAINED_FROM_A_DATA_LINK)]
     if ("trained" in before or "tuned" in before) and DATA_OBJECT.search(plain_text(before)) and not (
             _in_excluded_section(card, hit.start)  # "Limitations: trained on [X], which ..."
             or on_hub and _DERIVED_FROM_BEFORE.search(before)):
