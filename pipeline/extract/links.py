@@ -148,8 +148,6 @@ _DATASET_REPO_NAME = re.compile(r"(?:^|[-_.])(?:datasets?|corpus|corpora)(?:$|[-
 # Training and evaluation words in the languages cards are often written in (English, Japanese, Chinese)
 TRAINING_WORDS_ANY_LANGUAGE = re.compile(r"train|fine-?tun|ファインチューニング|学習|训练|微调|訓練", re.IGNORECASE)
 EVALUATION_WORDS = re.compile(r"\beval|\btest|\bbenchmark|評価|评估|测试", re.IGNORECASE)
-# GitHub organisations that publish data only: the Universal Dependencies treebanks ("pre-trained with [UD_English-EWT]")
-DATA_ORGANISATIONS = frozenset({"universaldependencies"})
 # "Training data can be found in https://github.com/...": where the training data is, before its link
 DATA_LOCATION_BEFORE = re.compile(
     r"\b(?:training|train|fine-?tuning)\s+(?:data|dataset|set|corpus)\s+(?:(?:can|could)\s+be\s+(?:found|downloaded)"
@@ -428,7 +426,7 @@ def _is_data_link(context: _CardContext, hit: UrlHit, before: str) -> bool:
     """A code-host link that the card presents as training data: "trained on [X]", a dataset link text, a
     repository named as a dataset in a sentence about training, or a value of a `Sources:` / `Dataset:` field."""
     segments = hit.segments
-    if segments and segments[0].lower() in DATA_ORGANISATIONS or DATA_LOCATION_BEFORE.search(before):
+    if DATA_LOCATION_BEFORE.search(before):
         return True
     if len(segments) == 2 and segments[1].lower() in GENERAL_LIBRARIES:
         return False  # "trained on [spacy](https://github.com/explosion/spaCy)": the library, not data
