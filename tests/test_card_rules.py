@@ -672,6 +672,20 @@ def test_dataset_links_that_the_model_was_trained_from():
     assert facts["base_models"] == ["tiny-base-uncased"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "bases"),
+    [
+        ("This is a [tiny-base](https://huggingface.co/tiny-base) model that was further trained using masked "
+         "language modelling on lab notes.", ["tiny-base"]),
+        ("Continued pretrained from the tiny-roberta-base with a Nordic corpus.", ["tiny-roberta-base"]),
+        ("A diffusion model pretrained from `someone/tiny-v4.0` on my drawings.", ["someone/tiny-v4.0"]),
+        ("The model was pretrained from scratch on lab notes.", []),
+    ],
+)
+def test_further_trained_and_pretrained_from_name_the_base(sentence, bases):
+    assert facts_of(f"# m\n\n{sentence}\n")["base_models"] == bases
+
+
 # ---- checkpoints ------------------------------------------------------------------------------------------------
 
 

@@ -40,7 +40,7 @@ _CUES = [
     (relation, keywords, re.compile(pattern, re.IGNORECASE), lead)
     for relation, keywords, lead, pattern in [
         ("finetune", ("tune", "trained"), 8,
-         r"\b(?:(?:fine-?tuned|finetuned|fine-?tune|trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
+         r"\b(?:(?:fine-?tuned|finetuned|fine-?tune|(?:pre-?)?trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
          r"|fine[- ]?tuned\s+model\s+(?:of|from))(?:\s+(?:the\s+)?model)?"),
         ("finetune", ("based", "built"), 2, r"\bbased\s+o[nf]\b|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
         ("finetune", ("initiali", "derived", "distilled", "started", "starting", "continue", "resumed"), 40,
@@ -99,6 +99,7 @@ _BEFORE_LINK = [
 _AFTER_BASE = re.compile(
     r"^[\s*_`\"')]*+(?:(?:model|checkpoint|weights)\s*+)?,?\s*+(?:that\s+(?:was|has\s+been)\s+|which\s+was\s+|was\s+|is\s+)?"
     r"(?:further\s+)?(?:fine-?tuned|finetuned)\b"
+    r"|^[\s*_`\"')]*+(?:model\s*+)?,?\s*+(?:that\s+(?:was|has\s+been)\s+|which\s+was\s+|was\s+)further\s+(?:pre-?)?trained\b"
     r"|^[\s*_`\"')]*+(?:as|for)\s+(?:the\s+|our\s+|its\s+)?(?:\w+\s+)?(?:encoder|backbone)\b"
     r"|^[\s*_`\"')]*+的?(?:蒸馏|微调)(?:版本|模型)",
     re.IGNORECASE,
