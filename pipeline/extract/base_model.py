@@ -292,7 +292,8 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
     if not found and read_prose:
         found += _named_candidates(card)
     lower = card.lower
-    from_scratch = ("scratch" in lower or "initially" in lower or "vocabulary" in lower) and _FROM_SCRATCH.search(card.body)
+    # (near its keywords: the pattern has no literal to start from, and a long card is slow to search whole)
+    from_scratch = bool(card.keyword_matches(_FROM_SCRATCH, ("scratch", "initially", "vocabulary"), before=40, after=30))
     if found:
         # "X is based on the t5-small model and was trained on a large corpus of ...": an architecture, the model
         # pretrained from scratch (said of the whole card, or in the candidate's own sentence)
