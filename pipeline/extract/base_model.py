@@ -344,8 +344,13 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
     names its base this way where it introduces the model, near its top: only the first NAMED_BASE_REACH
     characters are read (on the 553 cards of the corpus longer than that, reading the whole card finds the same)."""
     found: list[BaseCandidate] = []
-    text = card.body
-    for relation, keywords, pattern, lead in _CUES:  # (a cue whose keywords the card lacks finds nothing, at once)
+    text, lower = card.body, card.lower
+    for relation, keywords, pattern, lead in _CUES:
+        for keyword in keywords:
+            if keyword in lower:
+                break
+        else:  # (most cards hold none of most cues' keywords: `in` says so for less than keyword_matches)
+            continue
         for cue_match in card.keyword_matches(pattern, keywords, before=lead, after=40, until=NAMED_BASE_REACH):
             cue = cue_match.end()
             if card.in_code(cue):

@@ -73,7 +73,8 @@ _EMPHASIS = re.compile(r"[*`]+|(?<![^\W_])_+|_+(?![^\W_])")  # (`UD_Treebank`: a
 # several times faster than a character class; the parts cannot overlap one another (the full stops are
 # single characters; a `<br>` holds no `|`), so together they match exactly what the alternation matched.
 _FULL_STOPS = [(char, re.compile(re.escape(char) + r"(?=\s)")) for char in ".!?"]
-_BLOCK_BREAK = re.compile(r"\n(?:[ \t]*\n|(?=[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|#|\|)))")
+# (the lookahead turns away at once the newlines that go on with prose, most of them, before either branch is tried)
+_BLOCK_BREAK = re.compile(r"\n(?=[ \t\n\-*+#|\d])(?:[ \t]*+\n|(?=[ \t]*+(?:[-*+][ \t]|\d++[.)][ \t]|#|\|)))")
 _PIPE, _LINE_BREAK_TAG = re.compile(r"\|"), re.compile(r"<br\s*/?>")  # matched on the lower-cased body
 CONTEXT_CHARS = 300  # how far a sentence may reach on each side of a link
 _MATCH_START, _MATCH_END = re.Match.start, re.Match.end
@@ -670,7 +671,7 @@ _FIELD_LINE = re.compile(  # matched at the start of a line (pattern.match at th
 )
 KEY_SCAN_MAX_CHARS = 8000  # fields_with_keys looks for its keys first only on cards up to this long
 MAX_KEY_REACH = 60  # a field's colon is this close to its line's start (bullet, emphasis and a key of <= 48)
-TABLE_DELIMITER = re.compile(r"\n[ \t]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*(?=\n|$)")
+TABLE_DELIMITER = re.compile(r"\n(?=[ \t]*+[|:-])[ \t]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*(?=\n|$)")  # (lookahead: see _BLOCK_BREAK)
 MAX_FIELD_LINES = 20  # lines a key without a value on its own line may take from below it
 
 
