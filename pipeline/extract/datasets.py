@@ -530,13 +530,10 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
     segments = hit.segments if on_hub else []  # only read for Hub links
     if segments[:1] == ["datasets"]:
         return _hub_dataset(card, hit)
-    lead = card.lower[max(0, hit.text_start - 40) : hit.text_start]
-    if hit.host in _CODE_HOSTS and ("found" in lead or "availab" in lead or "hosted" in lead or "download" in lead):
+    if hit.host in _CODE_HOSTS and _data_location_before(card, hit):
         # "Training data can be found in https://github.com/...": the data, named by its URL
-        sentence_start, _ = card.sentence_bounds(hit.text_start, hit.end)
-        if DATA_LOCATION_BEFORE.search(plain_text(card.body[sentence_start : hit.text_start])):
-            name = hit.link_text if hit.link_text and _name_like(hit.link_text) else hit.url.rstrip("/")
-            return [(hit.text_start, name, None, "the place the training data is said to be")]
+        name = hit.link_text if hit.link_text and _name_like(hit.link_text) else hit.url.rstrip("/")
+        return [(hit.text_start, name, None, "the place the training data is said to be")]
     if not hit.link_text:  # a bare URL: a repository named as a dataset is named by its id
         repository = dataset_repository(card, hit) if not on_hub else None
         if not repository:
@@ -578,6 +575,15 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
         return [(hit.text_start, hit.link_text, hub_id, "a link that is the object of 'trained on'")]
     return []
+
+
+def _data_location_before(card: Card, hit: UrlHit) -> bool:
+    """Whether the link's sentence says, just before it, that the training data is there ("can be found in")."""
+    lead = card.lower[max(0, hit.text_start - 40) : hit.text_start]
+    if not ("found" in lead or "availab" in lead or "hosted" in lead or "download" in lead):
+        return False  # (the words DATA_LOCATION_BEFORE needs, looked for first)
+    sentence_start, _ = card.sentence_bounds(hit.text_start, hit.end)
+    return DATA_LOCATION_BEFORE.search(plain_text(card.body[sentence_start : hit.text_start])) is not None
 
 
 def _opens_list_item(card: Card, hit: UrlHit) -> bool:
