@@ -300,7 +300,7 @@ def _runs(inputs: Iterator[ModelInput | CardFile], limit: int | None) -> Iterato
         yield run
 
 
-def _extract_run(run: list[ModelInput | CardFile]) -> tuple[pa.Table, pa.Table, int]:
+def _extract_run(run: list[ModelInput | CardFile | tuple[str, str]]) -> tuple[pa.Table, pa.Table, int]:
     """The facts and evidence of a run of cards as Arrow tables, and how many cards had parse problems. A worker
     builds the tables itself (the columns of a run are built in parallel, not by the writing process), and they
     travel back as Arrow buffers, which pickle far faster than rows of Python objects."""
@@ -308,6 +308,8 @@ def _extract_run(run: list[ModelInput | CardFile]) -> tuple[pa.Table, pa.Table, 
     facts, evidence = _Batch(facts_schema), _Batch(evidence_schema)
     with_problems = 0
     for item in run:
+        if type(item) is tuple:  # a CardFile, as _in_order sends it
+            item = CardFile(*item)
         model = item.read() if isinstance(item, CardFile) else item
         extraction = extract(model)
         facts.add(model.repo_id, [extraction.row])
@@ -375,7 +377,9 @@ def _in_order(pool: ProcessPoolExecutor, runs: Iterator[list[ModelInput | CardFi
     """The pool's results in the order of the runs, with `ahead` runs submitted at most."""
     pending: collections.deque = collections.deque()
     for run in runs:
-        pending.append(pool.submit(_extract_run, run))
+        # CardFiles travel as (repo_id, path) tuples: a tenth of the pickling cost, on each side
+        pending.append(pool.submit(_extract_run, [(item.repo_id, item.path) if type(item) is CardFile else item
+                                                  for item in run]))
         if len(pending) >= ahead:
             yield pending.popleft().result()
     while pending:
