@@ -55,12 +55,12 @@ _BACKGROUND_PAPER = re.compile(
     r"|\breplicates?\b|\bfollowing\b[^.]{0,40}\bpaper\b",
     re.IGNORECASE,
 )
-# "in our EMNLP [paper](url)", "[our paper](url)": the card's own paper, whatever else the sentence mentions.
 _WORD = re.compile(r"[a-z0-9]+")
 _FILLER_WORDS = frozenset({"the", "a", "an", "this", "our", "paper", "here", "link", "model"})
 # After "our": the paper's venue or year may come first ("our [NAACL paper](...)", "our [EMNLP 2021 paper](...)").
 _OUR_PAPER_LINK_TEXT = re.compile(
     r"^(?:our )?(?:[\w'’-]+ ){0,2}?(?:paper|technical report|tech report|report|preprint|publication)$", re.IGNORECASE)
+# "in our EMNLP [paper](url)", "[our paper](url)": the card's own paper, whatever else the sentence mentions.
 _OUR_BEFORE_LINK = re.compile(r"\bour\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _PROMISED = re.compile(r"\bcoming\s+soon\b|\bto\s+be\s+(?:released|published)\b|\btodo\b|\bwill\s+be\s+(?:released|published)\b",
                        re.IGNORECASE)
@@ -208,7 +208,8 @@ def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
             entry_end = entries[index + 1] if index + 1 < len(entries) else len(text)
             entry = text[entry_start:entry_end]
             title = _BIBTEX_TITLE.search(entry)
-            title_words = " ".join(re.sub(r"[{}]", "", title.group(1)).split()[:4]).lower() if title else ""
+            title_text = " ".join(re.sub(r"[{}]", "", title.group(1)).split()) if title else ""
+            title_words = " ".join(title_text.split()[:4]).lower()
             named_in_request = bool(title_words) and title_words in " ".join(request.lower().split())
             asked = index == 0 and any((_THIS_MODEL.search(line) or _PLEASE_CITE.search(line))
                                        and not _CITED_BACKGROUND.search(line) for line in request.splitlines())
@@ -219,8 +220,7 @@ def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
             else:
                 background = toolkit or bool(data_section or _CITED_BACKGROUND.search(request)
                                              or (title and _DATA_WORDS.search(title.group(1))))
-            spans.append(_Citation(offset + entry_start, offset + entry_end, background, True,
-                                   " ".join(re.sub(r"[{}]", "", title.group(1)).split()) if title else ""))
+            spans.append(_Citation(offset + entry_start, offset + entry_end, background, True, title_text))
     for start, end, title in sections:
         spans.append(_Citation(start, end, toolkit_family or bool(_TOOLKIT_CITATION.search(title)), False))
     return spans  # entries first: they are looked up before the sections that hold them
