@@ -347,9 +347,9 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
     text, lower = card.body, card.lower
     for relation, keywords, pattern, lead in _CUES:
         for keyword in keywords:
-            if keyword in lower:
+            if lower.find(keyword, 0, NAMED_BASE_REACH) >= 0:
                 break
-        else:  # (most cards hold none of most cues' keywords: `in` says so for less than keyword_matches)
+        else:  # (most cards hold none of most cues' keywords where they are read: one bounded scan says so)
             continue
         for cue_match in card.keyword_matches(pattern, keywords, before=lead, after=40, until=NAMED_BASE_REACH):
             cue = cue_match.end()

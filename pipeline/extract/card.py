@@ -833,7 +833,7 @@ def evidence_row(dimension: str, source_kind: str, location: str, snippet: str, 
     return {"dimension": dimension, "source_kind": source_kind, "location": location, "snippet": text, "url": url}
 
 
-def plain_text(text: str) -> str:
+def _plain_text(text: str) -> str:
     """Prose without link targets, bare URLs and HTML tags, so that cue patterns read it as a sentence."""
     # Each pattern starts with a character it needs; skipping the ones that cannot match is much faster.
     if "[" in text:
@@ -841,6 +841,10 @@ def plain_text(text: str) -> str:
     if "http" in text:
         text = _URL.sub("", text)
     return _HTML_TAG.sub("", text) if "<" in text else text
+
+
+# (template cards repeat their sentences word for word, and several extractors read the same sentence)
+plain_text = memoised_when_short(_plain_text, maxsize=16384, max_chars=CONTEXT_CHARS * 2 + 100)
 
 
 def clean_inline_markdown(text: str) -> str:
