@@ -106,6 +106,13 @@ def _is_report_host(host: str) -> bool:
 _report_host = memoised_when_short(_is_report_host, maxsize=4096)  # hosts are mostly the same few across cards
 
 
+def _is_citation_heading(title: str) -> bool:
+    return _CITATION_HEADING.search(title) is not None
+
+
+_cites = memoised_when_short(_is_citation_heading, maxsize=8192)  # headings repeat across cards
+
+
 def arxiv_id_from_url(hit: UrlHit) -> str | None:
     if hit.host.endswith("arxiv.org"):
         match = _ARXIV_URL_PATH.match(hit.path)
@@ -188,7 +195,7 @@ def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
     sections = []
     headings = card.headings
     for index, heading in enumerate(headings):
-        if _CITATION_HEADING.search(heading.title):
+        if _cites(heading.title):
             end = next((h.pos for h in headings[index + 1:] if h.level <= heading.level), len(card.body))
             sections.append((heading.pos, end, heading.title))
     spans: list[_Citation] = []
