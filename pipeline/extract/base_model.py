@@ -344,33 +344,36 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
     names its base this way where it introduces the model, near its top: only the first NAMED_BASE_REACH
     characters are read (on the 553 cards of the corpus longer than that, reading the whole card finds the same)."""
     found: list[BaseCandidate] = []
-    text, lower = card.body, card.lower
     for relation, keywords, pattern, lead in _CUES:
-        for keyword in keywords:
-            if lower.find(keyword, 0, NAMED_BASE_REACH) >= 0:
-                break
-        else:  # (most cards hold none of most cues' keywords where they are read: one bounded scan says so)
-            continue
-        for cue_match in card.keyword_matches(pattern, keywords, before=lead, after=40, until=NAMED_BASE_REACH):
-            cue = cue_match.end()
-            if card.in_code(cue):
-                continue
-            name = _name_after(text, cue)
-            if name:
-                found.append(BaseCandidate(name, relation, "named prose", cue, "named after the cue",
-                                           card.sentence_around(cue, cue + len(name))))
+        if _holds_any(card.lower, keywords, NAMED_BASE_REACH):  # (most cards hold none of most cues' keywords)
+            found += _names_after(card, pattern, keywords, lead, 40, relation, "named after the cue")
     for match in card.keyword_matches(_NAMED_BEFORE_FINETUNED, ("tuned",), before=90, after=2,
                                       until=NAMED_BASE_REACH):
         if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME:
             found.append(BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
                                        "named before \"fine-tuned\"", card.sentence_around(match.start(), match.end())))
     if not found:  # the vaguest naming, when the card says nothing more precise: "is a fine-tuned BERT model"
-        for cue_match in card.keyword_matches(_A_FINE_TUNED, ("tuned",), before=12, after=2, until=NAMED_BASE_REACH):
-            name = None if card.in_code(cue_match.end()) else _name_after(text, cue_match.end())
-            if name:
-                found.append(BaseCandidate(name, "finetune", "named prose", cue_match.end(),
-                                           "named after \"a fine-tuned\"",
-                                           card.sentence_around(cue_match.end(), cue_match.end() + len(name))))
+        found += _names_after(card, _A_FINE_TUNED, ("tuned",), 12, 2, "finetune", "named after \"a fine-tuned\"")
+    return found
+
+
+def _holds_any(lower: str, keywords: tuple[str, ...], until: int) -> bool:
+    """Whether one of the keywords starts within lower[:until] (one bounded scan each, no keyword search)."""
+    for keyword in keywords:  # (a loop, not a generator: it runs for every cue of most cards)
+        if lower.find(keyword, 0, until) >= 0:
+            return True
+    return False
+
+
+def _names_after(card: Card, pattern: re.Pattern, keywords: tuple[str, ...], before: int, after: int,
+                 relation: str, rule: str) -> list[BaseCandidate]:
+    """The names that follow the cue's matches near its keywords, outside code."""
+    found = []
+    for cue_match in card.keyword_matches(pattern, keywords, before=before, after=after, until=NAMED_BASE_REACH):
+        cue = cue_match.end()
+        name = None if card.in_code(cue) else _name_after(card.body, cue)
+        if name:
+            found.append(BaseCandidate(name, relation, "named prose", cue, rule, card.sentence_around(cue, cue + len(name))))
     return found
 
 
