@@ -468,3 +468,33 @@ def test_named_hub_datasets_carry_their_own_license(declared, license_id, is_ope
     by_id = {d["hub_id"]: d for d in facts["datasets"]}
     assert (by_id["Org/Data"]["license"], by_id["Org/Data"]["open"]) == (license_id, is_open)
     assert (by_id["org/unlooked"]["license"], by_id["org/unlooked"]["open"]) == (None, None)
+
+
+def test_sentence_bounds_near_a_span_match_those_from_every_break_of_a_long_card():
+    """A long card's sentences are bounded from the breaks near the span only; the bounds must be those that every
+    break of the card gives, at every offset: also where the window starts inside a run of blank lines (which
+    the whole card's scan splits otherwise), and where a break at its end looks ahead past it (a list item's
+    marker, a line-break tag written over two lines)."""
+    from pipeline.extract.card import NEARBY_BREAKS_CHARS
+
+    prose = (
+        "We fine-tuned the model on our corpus. It works well!  Does it?\tYes.\n"
+        "- a list item with [a link](https://github.com/some-org/some-repo)\n"
+        "1. a numbered item\n"
+        "| cell one | cell two |\n|---|---|\n| a | b |\n"
+        "a line<br />and another<BR>and one more\n"
+        "## A heading\nText after it, ending without a stop\n"
+        "#not a heading but a break\n+ plus item\n"
+    )
+    # breaks between runs without any, each run longer than the window reaches
+    edges = ("x" * 350 + "\n  \n  \n \t\n" + "y" * 350 + "\n   - item " + "z" * 350 + " <br\n   /> "
+             + "w" * 350 + ". " + "v" * 350 + "\n")
+    body = prose + edges
+    card = parse_card("---\nlicense: mit\n---\n" + body * (NEARBY_BREAKS_CHARS // len(body) + 2))
+    assert len(card.body) > NEARBY_BREAKS_CHARS
+    for start in range(0, len(body) + 400):
+        for width in (0, 2, 45):
+            end = min(len(card.body), start + width)
+            assert card._sentence_bounds_nearby(start, end) == card._sentence_bounds_of_all_breaks(start, end), start
+    link = card.urls[0]
+    assert card.sentence_around(link.text_start, link.end) == "- a list item with [a link](https://github.com/some-org/some-repo)"

@@ -77,6 +77,10 @@ _FULL_STOPS = [(char, re.compile(re.escape(char) + r"(?=\s)")) for char in ".!?"
 _BLOCK_BREAK = re.compile(r"\n(?=[ \t\n\-*+#|\d])(?:[ \t]*+\n|(?=[ \t]*+(?:[-*+][ \t]|\d++[.)][ \t]|#|\|)))")
 _PIPE, _LINE_BREAK_TAG = re.compile(r"\|"), re.compile(r"<br\s*/?>")  # matched on the lower-cased body
 CONTEXT_CHARS = 300  # how far a sentence may reach on each side of a link
+# On a card longer than this, sentence_bounds looks for the breaks near its span only. Finding every break of the
+# card once (then bisecting) is cheaper on the short cards, which get a few spans each; on the long ones (a
+# config or a results table of thousands of lines) nearly all of that work lies far from any span.
+NEARBY_BREAKS_CHARS = 16_000
 _MATCH_START, _MATCH_END = re.Match.start, re.Match.end
 
 # URLs: balanced parentheses are part of a URL (notebooks named `..._(LED)_...`); an IPv6 host may
@@ -313,11 +317,58 @@ class Card:
 
     def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
         """The sentence (or list item, table cell) around body[start:end], capped at CONTEXT_CHARS each way."""
+        if len(self.body) > NEARBY_BREAKS_CHARS:
+            return self._sentence_bounds_nearby(start, end)
+        return self._sentence_bounds_of_all_breaks(start, end)
+
+    def _sentence_bounds_of_all_breaks(self, start: int, end: int) -> tuple[int, int]:
+        """sentence_bounds from every break of the card, found once (_sentence_breaks) and bisected."""
         stops, resumes = self._sentence_breaks
         index = bisect_right(resumes, start) - 1
         sentence_start = max(resumes[index] if index >= 0 else 0, start - CONTEXT_CHARS)
         index = bisect_left(stops, end)
         sentence_end = min(stops[index] if index < len(stops) else len(self.body), end + CONTEXT_CHARS)
+        return sentence_start, sentence_end
+
+    def _sentence_bounds_nearby(self, start: int, end: int) -> tuple[int, int]:
+        """sentence_bounds from the breaks between CONTEXT_CHARS before `start` and CONTEXT_CHARS after `end`: the
+        same breaks as _sentence_breaks finds there.
+
+        The scans start after a character that no break of more than one character holds (a blank line is
+        whitespace, a line-break tag `<br />`), so that no break of the whole card straddles where they start. They
+        end where every character a break in the window looks at has been seen: one past the window for a full
+        stop (its lookahead reads one character) and a pipe; the end of the line after the window for a block break
+        (which looks ahead within the next line); the next `>` for a line-break tag.
+        """
+        body, lower = self.body, self.lower
+        length = len(body)
+        sentence_start, sentence_end = max(0, start - CONTEXT_CHARS), min(length, end + CONTEXT_CHARS)
+        scan = sentence_start
+        while scan > 0 and (lower[scan - 1].isspace() or lower[scan - 1] in "<br/>"):
+            scan -= 1
+        window_end = sentence_end
+        line_end, tag_end = body.find("\n", window_end + 1), lower.find(">", window_end)
+        scans = [(body, pattern, window_end + 1, True) for _, pattern in _FULL_STOPS] + [
+            (body, _BLOCK_BREAK, line_end + 1 if line_end >= 0 else length, False),
+            (lower, _PIPE, window_end + 1, False),
+            (lower, _LINE_BREAK_TAG, tag_end + 1 if tag_end >= 0 else length, False),
+        ]
+        for text, pattern, scan_end, full_stop in scans:
+            for match in pattern.finditer(text, scan, scan_end):
+                stop, resume = match.span()
+                if full_stop:  # a full stop both stops a sentence (after the mark) and resumes the next
+                    stop = resume
+                if sentence_start < resume <= start:
+                    sentence_start = resume
+                if end <= stop < sentence_end:
+                    sentence_end = stop
+        heading_ends = self._heading_line_ends  # the newlines ending headings' lines, in order
+        index = bisect_right(heading_ends, start - 1) - 1  # the last one that resumes (one past it) by `start`
+        if index >= 0 and heading_ends[index] + 1 > sentence_start:
+            sentence_start = heading_ends[index] + 1
+        index = bisect_left(heading_ends, end)
+        if index < len(heading_ends) and heading_ends[index] < sentence_end:
+            sentence_end = heading_ends[index]
         return sentence_start, sentence_end
 
     def sentence_around(self, start: int, end: int) -> str:
