@@ -703,3 +703,28 @@ def test_further_trained_and_pretrained_from_name_the_base(sentence, bases):
 )
 def test_checkpoint_statements(body, status):
     assert facts_of(f"# m\n\n{body}\n")["checkpoints"] == status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bases"),
+    [
+        # the Trainer template links whatever path it was given as if it were a Hub id: the path is the base
+        ("This model is a fine-tuned version of [/models/tiny-base-book](https://huggingface.co//models/tiny-base-book)"
+         " on the someone/notes dataset.", ["/models/tiny-base-book"]),
+        ("This model is a fine-tuned version of [./tiny-enc/](https://huggingface.co/./tiny-enc/) on the None dataset.",
+         ["./tiny-enc"]),
+        ("See [docs/intro](https://huggingface.co/docs/intro) for how this fine-tuned model is used.", []),
+        ("The base language model used is the [tiny-roberta-base](https://huggingface.co/tiny-roberta-base).",
+         ["tiny-roberta-base"]),
+        ("Pixel was warm-started with [Gen v1-5](https://huggingface.co/someorg/gen-v1-5) and fine-tuned on art.",
+         ["someorg/gen-v1-5"]),
+        # a longer lineage: the model training went on from is the immediate parent
+        ("Pixel was initialised from [Gen v1-5](https://huggingface.co/someorg/gen-v1-5) and fine-tuned on art.\n\n"
+         "Version 3 continued training from [Pixel v2](https://huggingface.co/someorg/pixel-v2) with more photos.",
+         ["someorg/pixel-v2"]),
+        ("Pixel was warm-started with [Gen v1-5](https://huggingface.co/someorg/gen-v1-5) and continued fine-tuned "
+         "from [Pixel v2](https://huggingface.co/someorg/pixel-v2).", ["someorg/pixel-v2"]),
+    ],
+)
+def test_local_paths_a_base_language_model_warm_starts_and_the_immediate_parent(sentence, bases):
+    assert facts_of(f"# m\n\n{sentence}\n")["base_models"] == bases

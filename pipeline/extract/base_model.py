@@ -46,11 +46,11 @@ _CUES = [
         ("finetune", ("initiali", "derived", "distilled", "started", "starting", "continue", "resumed"), 40,
          r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
          r"|\b(?:model|checkpoint)[`*]*\s+(?:is|was)\s+resumed\s+from"
-         r"|\bstart(?:ed|ing)\s+from|\bwarm-?started\s+from|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
+         r"|\bstart(?:ed|ing)\s+from|\bwarm-?started\s+(?:from|with)|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
         ("finetune", ("tuning", "tune"), 24,
          r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
-        ("finetune", ("base model", "base trained", "base pre"), 40,
-         r"\bthe\s+base\s+(?:pre-?trained\s+|trained\s+)?model\s+(?:is|was)|\bbase\s+model\s*:"
+        ("finetune", ("base model", "base trained", "base pre", "base language"), 40,
+         r"\bthe\s+base\s+(?:pre-?trained\s+|trained\s+|language\s+)?model\s+(?:used\s+)?(?:is|was)|\bbase\s+model\s*:"
          r"|\bwith\s+the(?=\s+\S+\s+base\s+model)"),
         # "It is fine-tuned on multilingual BERT model": on a model, not on data ("on the X dataset")
         ("finetune", ("tuned on",), 8,
@@ -151,6 +151,8 @@ _NOT_BASE_CONTEXT = re.compile(r"\b(?:model\s+card|compared?\s+(?:to|with)|outpe
 _CONVERTED = re.compile(r"\b(?:weights|model|checkpoints?)\s+(?:here\s+)?(?:have|has|was|were)\s+(?:been\s+)?converted\b",
                         re.IGNORECASE)
 _TUNED_WORDS = frozenset({"fine-tuned", "finetuned", "trained"})
+_CONTINUED_FROM = re.compile(r"\b(?:continued?\s+(?:(?:pre-?)?training|fine-?tun(?:ed|ing)|trained)|resumed)\s+from\W*$",
+                             re.IGNORECASE)  # (just before a link)
 _PROSE_WINDOW = 90
 NAMED_BASE_REACH = 12000
 _DATA_BEFORE = re.compile(r"\b(?:corpus|corpora|data(?:set)?s?|treebanks?)\b", re.IGNORECASE)
@@ -165,6 +167,7 @@ class BaseCandidate:
     pos: int  # body offset (-1: metadata or tags)
     rule: str
     context: str
+    continued: bool = False  # named as the model training went on from ("continued training from [x]")
 
 
 def hub_model_id(hit: UrlHit) -> str | None:
@@ -236,7 +239,9 @@ def extract_base_model(
                   if c.name.lower() not in own and c.name.lower().rsplit("/", 1)[-1] not in own]
     if not candidates:
         return [], None, [], problems
-    best = max(candidates, key=lambda c: (SCORES[c.source], -c.pos))
+    # the strongest source; among equals, a model training went on from ("continued training from [x]": the
+    # immediate parent, where the card tells a longer lineage), then the first
+    best = max(candidates, key=lambda c: (SCORES[c.source], c.continued, -c.pos))
     name = best.name
     if "/" not in name:  # "Language model: X" and a link to org/x-base-discriminator: the Hub id names it better
         name = next((c.name for c in candidates
@@ -264,7 +269,7 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
                                        "pretrained model of the training configuration", match.group()))
     body = card.body
     for hit in card.urls:
-        model_id = hub_model_id(hit)
+        model_id = hub_model_id(hit) or _local_path_linked_as_a_model(hit)
         if card.in_code(hit.start):
             continue
         if not model_id:
@@ -288,7 +293,8 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
             continue
         sentence = body[start:end]
         if not (_NOT_BASE_CONTEXT.search(hit.link_text) or _NOT_BASE_CONTEXT.search(plain_text(sentence))):
-            found.append(BaseCandidate(model_id, relation, "linked prose", hit.start, rule, sentence))
+            found.append(BaseCandidate(model_id, relation, "linked prose", hit.start, rule, sentence,
+                                       _CONTINUED_FROM.search(before) is not None))
     if not found and read_prose:
         found += _named_candidates(card)
     lower = card.lower
@@ -306,6 +312,19 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
         found = [c for c in found if c.source not in ("linked prose", "named prose")
                  or "initiali" not in c.context.lower()]
     return found
+
+
+def _local_path_linked_as_a_model(hit: UrlHit) -> str | None:
+    """A local folder that a generated card links as if it were a Hub model (and that is no Hub model page): the Trainer template writes "a fine-tuned
+    version of [x](https://huggingface.co/x)" with whatever path it was given (`/models/x-base`, `./x-base/`). The base
+    is then the path as written, as no Hub id names it."""
+    text = hit.link_text.strip()
+    if hit.host not in ("huggingface.co", "hf.co") or "/" not in text.rstrip("/") or " " in text:
+        return None
+    path = hit.path.lstrip("/")
+    if path.rstrip("/") != text.lstrip("/").rstrip("/"):
+        return None  # a link whose text is not its own target: written by a person, read as a Hub link or not at all
+    return text.rstrip("/")
 
 
 def _named_link(card: Card, hit: UrlHit) -> list[BaseCandidate]:
