@@ -728,3 +728,28 @@ def test_checkpoint_statements(body, status):
 )
 def test_local_paths_a_base_language_model_warm_starts_and_the_immediate_parent(sentence, bases):
     assert facts_of(f"# m\n\n{sentence}\n")["base_models"] == bases
+
+
+SERIES_CARD = (
+    "# What's this?\n\nOne of the models of our study of counting questions.\n\nWe release these models:\n\n"
+    "- **A:** base models fine-tuned on each target set: `{base_model}-{target_dataset}`\n"
+    "- **B:** base models pretrained on our synthetic set: `synth-{base_model}`\n"
+    "- **C:** both, in that order: `synth-{base_model}-{target_dataset}`\n\n"
+    "The `base_model` above can be from: `tiny-t5-small`, `tiny-bart`, `tiny-bart-large`.\n"
+    "The `target_dataset` above can be from: `countqa`, `sumqa-gold`.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("repo_id", "base", "datasets"),
+    [
+        ("someorg/tiny-bart-large-sumqa-gold", ["tiny-bart-large"], ["sumqa-gold"]),
+        ("someorg/synth-tiny-t5-small-countqa", ["tiny-t5-small"], ["countqa"]),  # the longest scheme
+        ("someorg/synth-tiny-bart", ["tiny-bart"], []),
+        ("someorg/another-model", [], []),  # a name no scheme makes
+    ],
+)
+def test_a_documented_naming_scheme_names_the_base_and_the_data_of_each_model_of_the_series(repo_id, base, datasets):
+    facts = facts_of(SERIES_CARD, repo_id=repo_id)
+    assert facts["base_models"] == base
+    assert names(facts) == datasets

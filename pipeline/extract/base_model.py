@@ -232,7 +232,8 @@ def extract_base_model(
         return bases, relation, [evidence_row("base_model", source, "tags", snippet)], problems
 
     own = {repo_id.lower(), repo_id.lower().rsplit("/", 1)[-1]}
-    from_sources = [BaseCandidate(item.name, "finetune", "field", item.pos, "the pipeline's transformer in `Sources`",
+    from_sources = [BaseCandidate(item.name, "finetune", "field", item.pos,
+                                  item.rule or "the pipeline's transformer in `Sources`",
                                   card.sentence_around(item.pos, item.pos + len(item.name)))
                     for item in sources if item.is_model]
     candidates = [c for c in from_sources + _card_candidates(card, read_prose)

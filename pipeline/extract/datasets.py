@@ -220,7 +220,7 @@ def extract_datasets(
     data_headings = _data_headings(card)
     spans = data_context_spans(card, data_headings)
     mentions = _readme_datasets(card, spans, data_headings) if read_prose else _hub_dataset_links(card)
-    mentions += [(item.pos, item.name, None, "a corpus of the pipeline's `Sources`") for item in sources
+    mentions += [(item.pos, item.name, None, item.rule or "a corpus of the pipeline's `Sources`") for item in sources
                  if not item.is_model]
     # a corpus's Hub dataset link anywhere in the card names it better than its name
     linked = [hub_id for _, _, hub_id, rule in mentions if hub_id and rule == HUB_DATASET_LINK]

@@ -13,7 +13,7 @@ from pipeline.extract.base_model import extract_base_model
 from pipeline.extract.card import Card, evidence_row, parse_card
 from pipeline.extract.checkpoints import extract_checkpoints
 from pipeline.extract.datasets import extract_datasets
-from pipeline.extract.families import RL_AGENT_FAMILIES, identify_family, pipeline_sources
+from pipeline.extract.families import RL_AGENT_FAMILIES, identify_family, named_by_scheme, pipeline_sources
 from pipeline.extract.licenses import extract_license, is_open_license, normalise_license_id
 from pipeline.extract.links import extract_code_links
 from pipeline.extract.model import (BaseModelFacts, CardFacts, CheckpointFacts, DatasetFact, Extraction, Facts,
@@ -57,6 +57,7 @@ def extract(m: ModelInput) -> Extraction:
     problems += found
 
     sources = _safely("sources", problems, [], pipeline_sources, card) if family == CardFamily.SPACY else []
+    sources += _safely("naming_scheme", problems, [], named_by_scheme, card, m.repo_id)
     datasets, disclosure, rows, found = _safely(
         "datasets", problems, ([], DataDisclosure.NONE, [], []), extract_datasets, metadata, tags, card,
         family not in RL_AGENT_FAMILIES, sources,

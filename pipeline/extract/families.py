@@ -165,9 +165,12 @@ _SOURCE_ITEM_SPLIT = re.compile(r"<br\s*/?>|\)\s*,\s*(?=\[)", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class SourceItem:
+    """A base or a training corpus that a card's structure names, outside its prose."""
+
     pos: int  # body offset of the item's name
     name: str
-    is_model: bool  # the transformer the pipeline starts from, not data
+    is_model: bool  # the model training starts from, not data
+    rule: str = ""  # how the structure names it (evidence); "" for a spaCy card's `Sources` row
 
 
 def pipeline_sources(card: Card) -> list[SourceItem]:
@@ -194,3 +197,47 @@ def pipeline_sources(card: Card) -> list[SourceItem]:
             name = name if is_model else _TRAIN_DATA_SUFFIX.sub("", name)
             items.append(SourceItem(max(at, field.value_pos) + (link.start(1) if link else 0), name, is_model))
     return items
+
+
+# A naming scheme in backticks ("`{base_model}-{target_dataset}`", "`teabreac-{base_model}`"), and the values a
+# placeholder can take, listed after it ("The `base_model` above can be from: `bart-large`, `t5-3b`.")
+_SCHEME = re.compile(r"`([\w.\-]*\{\w+\}[\w.\-{}]*)`")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_PLACEHOLDER_VALUES = re.compile(r"`(\w+)`[^\n`:]{0,60}:[ \t]*((?:`[^`\n]+`[ \t,]*(?:(?:and|or)[ \t]+)?)+)")
+_BACKTICKED = re.compile(r"`([^`\n]+)`")
+
+
+def named_by_scheme(card: Card, repo_id: str) -> list[SourceItem]:
+    """The base and the training data that a card's documented naming scheme gives this repository's name.
+
+    A card written for a whole series of models may say how their names are made, with the values of each part:
+    "Base models finetuned on target datasets: `{base_model}-{target_dataset}`", "The `base_model` above can be
+    from: `bart-large`, `t5-3b`". The repository's name, matched against each scheme whose placeholders all have
+    listed values, then names its base (a placeholder with "model" in it) and its data (one with "data" in it).
+    The longest scheme that matches wins (`teabreac-{base_model}-{target_dataset}` over `{base_model}-{target_dataset}`).
+    """
+    body = card.body
+    if "}`" not in body:
+        return []
+    values: dict[str, list[str]] = {}
+    for match in _PLACEHOLDER_VALUES.finditer(body):
+        values.setdefault(match.group(1), _BACKTICKED.findall(match.group(2)))
+    name = repo_id.rsplit("/", 1)[-1]
+    best: tuple[int, list[SourceItem]] | None = None
+    for scheme in _SCHEME.finditer(body):
+        parts = _PLACEHOLDER.split(scheme.group(1))  # literal, placeholder, literal, ...
+        placeholders = parts[1::2]
+        if card.in_code(scheme.start()) or len(set(placeholders)) < len(placeholders) or not all(
+                p in values and ("model" in p or "data" in p) for p in placeholders):
+            continue
+        pattern = "".join(
+            re.escape(part) if i % 2 == 0
+            else f"(?P<{part}>{'|'.join(re.escape(v) for v in sorted(values[part], key=len, reverse=True))})"
+            for i, part in enumerate(parts)
+        )
+        match = re.search(f"(?:^|[/_])(?:{pattern})$", name, re.IGNORECASE)
+        if match and (best is None or len(scheme.group(1)) > best[0]):
+            rule = f"named by the card's naming scheme `{scheme.group(1)}`"
+            best = (len(scheme.group(1)), [SourceItem(scheme.start(1), match.group(p), "model" in p, rule)
+                                           for p in placeholders])
+    return best[1] if best else []
