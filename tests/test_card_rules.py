@@ -753,3 +753,19 @@ def test_a_documented_naming_scheme_names_the_base_and_the_data_of_each_model_of
     facts = facts_of(SERIES_CARD, repo_id=repo_id)
     assert facts["base_models"] == base
     assert names(facts) == datasets
+
+
+@pytest.mark.parametrize(
+    ("sentence", "datasets"),
+    [
+        # "on X dataset", without "the", names X as the Trainer's "on the X dataset" does
+        ("The model was fine-tuned on TinyReviews-2 dataset for three epochs.", ["TinyReviews-2"]),
+        ("This classifier was trained on lab notes dataset.", ["lab notes"]),
+        # what is no name: another dataset, a size
+        ("This model is a fine-tuned version of [tiny-base](https://huggingface.co/tiny-base) on another dataset.", []),
+        ("It was trained on around 12K lab notes dataset.", []),
+        ("It was trained on a 0.7GB dataset of notes.", []),
+    ],
+)
+def test_on_x_dataset_without_the_names_x_but_not_another_dataset_or_a_size(sentence, datasets):
+    assert names(facts_of(f"# m\n\n{sentence}\n")) == datasets

@@ -56,7 +56,12 @@ _LIST_ITEM_PREFIX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:(?:the|an?)\s+(?:\w+
 _NOT_NAME_WORDS = frozenset({"same", "entire", "whole", "full", "above", "following", "combined", "original", "new",
                              "after", "before", "the", "a", "an", "of", "in", "with", "from", "been", "has", "have",
                              "is", "was", "this", "that", "its", "their", "our", "my", "your", "whole", "public",
-                             "custom", "private", "downstream", "respective", "corresponding", "given", "target"})
+                             "custom", "private", "downstream", "respective", "corresponding", "given", "target",
+                             # ("fine-tuned on another dataset", "trained on around 12K fake news dataset")
+                             "another", "any", "more", "around", "about", "approximately", "over", "specific",
+                             "transformed", "customized", "several", "various", "different", "other", "additional",
+                             "larger", "smaller", "example", "examples", "samples"})
+_A_SIZE = re.compile(r"\d\s*(?:[KMBT]B?|k|GB|MB|TB|hours?|h)\b")  # "a 0.7GB dataset", "12K fake news": a size, not a name
 _OFFERED = re.compile(r"\byou\s+can\b|\byour\s+own\b|\bfor\s+(?:instance|example)\b|\bif\s+you\s+want\b", re.IGNORECASE)
 _NOT_A_DATASET_NAME = re.compile(
     r"\bet\s+al\b|\(\s*(?:19|20)\d\d\s*\)|,\s*(?:19|20)\d\d\s*$|\bmodels?\b|\bpaper\b|\bhere\b|\bthis\b|\blink\b|\bsampling\b"
@@ -76,7 +81,7 @@ _DATASET_FIELDS = frozenset({"dataset", "datasets", "training data", "training d
 # X dataset ... for pretraining".
 _ON_THE_X_DATASET = re.compile(
     r"\b(?:(?:trained|tuned|fine-?tuned|finetuned|version\s+of\s+\S+)\s+"
-    r"(?:(?:[^.\n\[]|\[[^\]\n]{0,80}\]\([^)\s]{0,200}\)){0,80}?\s)?on|we\s+used)\s+the\s+"  # (a link counts as one)
+    r"(?:(?:[^.\n\[]|\[[^\]\n]{0,80}\]\([^)\s]{0,200}\)){0,80}?\s)?on|we\s+used)\s+(?:the\s+)?"  # (a link counts as one)
     r"(?P<name>`?[\w][\w./+-]*(?:\s[\w][\w./+-]*){0,3}?`?)\s+dataset\b",
     re.IGNORECASE)
 # "fine-tuned on Bible, JW300, [Menyo-20k](...) and [CC-Aligned](...)": plain names listed before links.
@@ -694,7 +699,7 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]
             name = match.group("name").strip("`*_ ")
             words = name.lower().split()
             if name.lower() not in PLACEHOLDER_NAMES and not card.in_code(match.start()) and not (
-                    set(words) & _NOT_NAME_WORDS):
+                    set(words) & _NOT_NAME_WORDS or _A_SIZE.search(name)):
                 found.append((match.start("name"), name, name if HUB_ID.match(name) and "/" in name else None,
                               "on the X dataset"))
     for match in card.keyword_matches(_TRAINED_ON_LIST, ("trained on", "tuned on"), before=6, after=200):
