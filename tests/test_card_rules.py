@@ -769,3 +769,21 @@ def test_a_documented_naming_scheme_names_the_base_and_the_data_of_each_model_of
 )
 def test_on_x_dataset_without_the_names_x_but_not_another_dataset_or_a_size(sentence, datasets):
     assert names(facts_of(f"# m\n\n{sentence}\n")) == datasets
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bases"),
+    [
+        ("Transfer learning was employed using TinyNetV3 as the pre-trained model.", ["TinyNetV3"]),
+        ("Trained on the notes using multilingual TinyBERT as the initial checkpoint.", ["multilingual TinyBERT"]),
+        ("It uses [tiny-distil](https://huggingface.co/someorg/tiny-distil) as a base model and was fine-tuned.",
+         ["someorg/tiny-distil"]),
+        # the model itself, offered for further training; a hope; the person who made a checkpoint
+        ("The model is available in the toolkit and can be used as a pre-trained checkpoint.", []),
+        ("Hoping to use this as a base model for others.", []),
+        ("Merged from [pixel.ckpt](https://example.org/pixel.ckpt) by [someone](https://huggingface.co/someone) as "
+         "base model.", []),
+    ],
+)
+def test_a_model_used_as_the_base_or_pre_trained_model_is_the_base(sentence, bases):
+    assert facts_of(f"# m\n\n{sentence}\n")["base_models"] == bases

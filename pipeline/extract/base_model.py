@@ -101,6 +101,7 @@ _AFTER_BASE = re.compile(
     r"(?:further\s+)?(?:fine-?tuned|finetuned)\b"
     r"|^[\s*_`\"')]*+(?:model\s*+)?,?\s*+(?:that\s+(?:was|has\s+been)\s+|which\s+was\s+|was\s+)further\s+(?:pre-?)?trained\b"
     r"|^[\s*_`\"')]*+(?:as|for)\s+(?:the\s+|our\s+|its\s+)?(?:\w+\s+)?(?:encoder|backbone)\b"
+    r"|^[\s*_`\"')]*+as\s+(?:an?\s+|the\s+)?(?:base|pre-?trained|initial|starting)\s+(?:model|checkpoint)\b"
     r"|^[\s*_`\"')]*+的?(?:蒸馏|微调)(?:版本|模型)",
     re.IGNORECASE,
 )
@@ -119,6 +120,14 @@ _NAME_AFTER = re.compile(
     r"(?:[ \t]+base(?=[ \t]+model))?[ \t]+(?i:model|checkpoint)\b"
     r"|(?P<name>[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?))"
 )
+# "using InceptionV3 as the pre-trained model", "and Anything-V3.0 as the base model": the name a training used as
+# its starting point (not "it can be used as a pre-trained checkpoint": no name comes between)
+_NAMED_AS_BASE = re.compile(
+    r"\b(?:using|uses|used|use|with|and)\s+(?:the\s+)?(?P<name>[\w./-]+(?:[ \t][\w./-]+){0,3}?)[ \t]+as\s+"
+    r"(?:an?\s+|the\s+)?(?:base|pre-?trained|initial|starting)\s+(?:model|checkpoint)\b", re.IGNORECASE)
+_VERBS = frozenset({"be", "been", "can", "could", "used", "use", "is", "was", "are", "were", "will", "would", "them"})
+_AS_BASE_KEYWORDS = ("base model", "trained model", "initial checkpoint", "trained checkpoint", "starting model",
+                     "starting checkpoint", "initial model")
 # "This is a fine-tuned Stable Diffusion model trained on ...": the capitalised name after "a fine-tuned"
 _A_FINE_TUNED = re.compile(r"\b(?:is|was)\s+an?\s+(?:fine-?tuned|finetuned)(?=\s+[A-Z])")
 _ID_SHAPED = re.compile(r"[\d/_-]")
@@ -288,7 +297,7 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
         relation = _relation_before(before)
         if relation and not _ARCHITECTURE_AFTER.match(after):
             rule = "named before the link"
-        elif _AFTER_BASE.match(after) and not before.rstrip().lower().endswith(("on", "with", "using")):
+        elif _AFTER_BASE.match(after) and not before.rstrip().lower().endswith(("on", "with", "using", "by")):
             relation, rule = "finetune", "fine-tuned after the link"
         else:
             continue
@@ -372,6 +381,12 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
         if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME:
             found.append(BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
                                        "named before \"fine-tuned\"", card.sentence_around(match.start(), match.end())))
+    for match in card.keyword_matches(_NAMED_AS_BASE, _AS_BASE_KEYWORDS, before=100, after=2,
+                                      until=NAMED_BASE_REACH):
+        name = match.group("name")
+        if not card.in_code(match.start()) and not set(name.lower().split()) & (_NOT_A_NAME | _VERBS):
+            found.append(BaseCandidate(name, "finetune", "named prose", match.start("name"),
+                                       "named before \"as the base model\"", card.sentence_around(match.start(), match.end())))
     if not found:  # the vaguest naming, when the card says nothing more precise: "is a fine-tuned BERT model"
         found += _names_after(card, _A_FINE_TUNED, ("tuned",), 12, 2, "finetune", "named after \"a fine-tuned\"")
     return found
