@@ -699,6 +699,13 @@ def test_further_trained_and_pretrained_from_name_the_base(sentence, bases):
         ("Checkpoints are available in PyTorch formats.", "none"),
         ("The training logs and checkpoints are available [here](https://example.org/logs).", "mentioned"),
         ("| Epoch | Step | Loss |\n|---|---|---|\n| 1 | 500 | 0.3 |", "none"),
+        # weight files of one run named by their steps, on lines about steps
+        ("- `pixel-5000.ckpt` for the checkpoint trained on 5,000 steps.\n- `pixel-10000.ckpt` for the one trained on "
+         "10,000 steps.", "mentioned"),
+        ("Files: pixel_step_2500.ckpt and pixel_step_3500.ckpt, two stages of the training.", "mentioned"),
+        # one file of a run; two versions that are no steps of one run
+        ("- `pixel-5000.ckpt`: trained for 5,000 steps.", "none"),
+        ("- `pixel-v1.ckpt`: 20 steps of sampling give good images\n- `pixel-v2.ckpt`: use 30 steps", "none"),
     ],
 )
 def test_checkpoint_statements(body, status):

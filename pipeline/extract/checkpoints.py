@@ -52,6 +52,9 @@ _PROVIDED = re.compile(
 _TRAINING_TIME = re.compile(r"\btrain(?:ing|ed)\b|\blogs\b|\bintermediate\b|\bduring\b")
 _CHECKPOINT_NAME = re.compile(r"[\w.-]*?\d[\w.-]*\.(?:ckpt|pt|pth|bin|safetensors)\b|\bstep[-_]?\d+\b")
 _MENTION_KEYWORDS = ("checkpoint", "revision", "list_repo_refs")
+# Weight files of one run named by their step counts, on lines about steps ("`x-5000.ckpt`: trained on 5,000 steps",
+# "x-10000.ckpt ..."): the run's checkpoints, published as files.
+_STEP_NUMBERED_FILE = re.compile(r"[\w.-]*?\d{3,}[\w.-]*\.(?:ckpt|safetensors|pt|pth|bin)\b")
 _MENTION_WINDOW = 120  # characters either side of a keyword that a mention may span
 MAX_EVIDENCE = 3
 _NO_PATTERNS: Counter = Counter()  # read only: stands in for the empty Counter of a repo without branches
@@ -88,7 +91,7 @@ def checkpoint_mentions(card: Card) -> list[tuple[int, int]]:
             windows.append((max(0, found - _MENTION_WINDOW), found + len(keyword) + _MENTION_WINDOW))
             found = card.lower.find(keyword, found + 1)
     if not windows:  # no keyword, no mention (the usual case): skip the sorting below
-        return []
+        return _step_numbered_files(card.lower)
     spans: dict[tuple[int, int], None] = {}
     reach = 0
     for start, end in sorted(windows):
@@ -98,7 +101,26 @@ def checkpoint_mentions(card: Card) -> list[tuple[int, int]]:
             if _confirmed(card.lower, match):
                 spans.setdefault(match.span())
         reach = max(reach, end)
-    return sorted(spans)
+    return sorted(spans) or _step_numbered_files(card.lower)
+
+
+def _step_numbered_files(lower: str) -> list[tuple[int, int]]:
+    """The span of the first of two or more weight files of one name but for their step counts, named on lines that
+    speak of steps (one file per line or several); [] when there are none."""
+    if ".ckpt" not in lower and ".safetensors" not in lower and ".pt" not in lower and ".bin" not in lower:
+        return []
+    series: dict[str, dict[str, int]] = {}  # name with its numbers as "#" -> file name -> offset
+    at = 0
+    for line in lower.split("\n"):
+        if "step" in line:
+            for match in _STEP_NUMBERED_FILE.finditer(line):
+                series.setdefault(re.sub(r"\d+", "#", match.group()), {}).setdefault(match.group(), at + match.start())
+        at += len(line) + 1
+    files = max(series.values(), key=len, default={})
+    if len(files) < 2:
+        return []
+    first = min(files.values())
+    return [(first, first + len(min(files, key=files.get)))]
 
 
 def _confirmed(lower: str, match: re.Match) -> bool:
