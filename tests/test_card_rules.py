@@ -794,3 +794,15 @@ def test_on_x_dataset_without_the_names_x_but_not_another_dataset_or_a_size(sent
 )
 def test_a_model_used_as_the_base_or_pre_trained_model_is_the_base(sentence, bases):
     assert facts_of(f"# m\n\n{sentence}\n")["base_models"] == bases
+
+
+def test_a_cited_title_names_the_bare_link_its_list_item_labels_with_it():
+    """A timm card of the paper authors' weights lists "- Title: URL" under `Papers:` and cites that title without a
+    link: the URL is the paper cited for this model."""
+    card = (
+        "# Model card for tinynet.ab_in1k\n\nA TinyNet image classification model, trained by paper authors.\n\n"
+        "- **Papers:**\n  - Tiny Nets for the Tiny Screens: https://arxiv.org/abs/2301.01234\n"
+        "- **Original:** https://github.com/someorg/TinyNet\n\n"
+        "## Citation\n```bibtex\n@article{tiny2023,\n  title = {Tiny Nets for the Tiny Screens},\n  year = {2023},\n}\n```\n"
+    )
+    assert facts_of(card, repo_id="timm/tinynet.ab_in1k", library_name="timm")["papers"] == ["arxiv:2301.01234"]

@@ -164,7 +164,8 @@ def extract_papers(card: Card, tags: list[str], has_base_model: bool = False,
                     and citation.title]
     for hit in card.urls if cited_titles else ():
         paper = arxiv_id_from_url(hit)
-        if paper and paper not in papers and any(_names_title(hit.link_text, title) for title in cited_titles):
+        label = hit.link_text or _label_before(card, hit)  # a bare URL: "- A ConvNet for the 2020s: https://arxiv..."
+        if paper and paper not in papers and any(_names_title(label, title) for title in cited_titles):
             papers[paper] = evidence_row("paper", "readme", card.location(hit.start),
                                          f"[the link of a title cited for this model] "
                                          f"{card.sentence_around(hit.text_start, hit.end)}", hit.url)
@@ -293,6 +294,16 @@ def _called_our_paper(card: Card, start: int, link_text: str) -> bool:
 
 def _title_words(text: str) -> list[str]:
     return [word.removesuffix("s") for word in _WORD.findall(text.lower())]
+
+
+def _label_before(card: Card, hit: UrlHit) -> str:
+    """The text that labels a bare URL on its line, "- Title: https://...": the line up to the URL, without its list
+    marker and the colon (the line's own text when it is short; "" otherwise)."""
+    line_start = card.body.rfind("\n", 0, hit.start) + 1
+    label = card.body[line_start : hit.start].strip()
+    if not label.endswith(":") or len(label) > 200:
+        return ""
+    return label.lstrip("-*+ \t").rstrip(":").strip()
 
 
 def _names_title(link_text: str, title: str) -> bool:
