@@ -806,3 +806,9 @@ def test_a_cited_title_names_the_bare_link_its_list_item_labels_with_it():
         "## Citation\n```bibtex\n@article{tiny2023,\n  title = {Tiny Nets for the Tiny Screens},\n  year = {2023},\n}\n```\n"
     )
     assert facts_of(card, repo_id="timm/tinynet.ab_in1k", library_name="timm")["papers"] == ["arxiv:2301.01234"]
+
+
+def test_a_dataset_key_in_the_front_matter_declares_the_data_when_datasets_is_absent():
+    assert names(facts_of("---\ndataset:\n- someorg/lab_notes\n---\n# m\n")) == ["someorg/lab_notes"]
+    # `datasets` wins when both are given
+    assert names(facts_of("---\ndatasets:\n- someorg/a\ndataset: b\n---\n# m\n")) == ["someorg/a"]

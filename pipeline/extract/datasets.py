@@ -345,9 +345,11 @@ def _corpus_of(name: str) -> tuple | None:
 
 def declared_datasets(metadata: dict[str, Any], tags: list[str], problems: list[str] | None = None
                       ) -> list[tuple[str, str]]:
-    """(name, source) of the datasets the front matter's `datasets` and the Hub's `dataset:` tags declare, in that
-    order. The crawl reads these too (pipeline.snapshot.named_datasets), to look the Hub datasets up."""
-    declared = [(name, "card_metadata") for name in _metadata_datasets(metadata.get("datasets"), problems)]
+    """(name, source) of the datasets the front matter's `datasets` (or, without it, a `dataset` key: a common slip
+    that the Hub does not read, but the card's author wrote as its data) and the Hub's `dataset:` tags declare, in
+    that order. The crawl reads these too (pipeline.snapshot.named_datasets), to look the Hub datasets up."""
+    value = metadata.get("datasets") if "datasets" in metadata else metadata.get("dataset")
+    declared = [(name, "card_metadata") for name in _metadata_datasets(value, problems)]
     declared += [(tag.split(":", 1)[1], "tags") for tag in tags if isinstance(tag, str) and tag.startswith("dataset:")]
     return declared
 
