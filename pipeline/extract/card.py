@@ -283,8 +283,11 @@ class Card:
         lower = self.lower
         if len(lower) > KEY_SCAN_MAX_CHARS:  # on a long card the scans cost more than reading every field
             return [f for f in self.fields if f.key in keys]
-        if _last_words_then_colon(keys).search(lower) is None:
-            return []  # (no key's last word is followed by a colon: then no key is; one scan instead of one per key)
+        for pattern in _last_words_then_colon(keys):
+            if pattern.search(lower) is not None:
+                break
+        else:
+            return []  # (no key's last word is followed by a colon: then no key is; a few scans instead of one per key)
         known = self._field_keys
         for key in keys:
             found = known.get(key)
@@ -754,11 +757,16 @@ def _key_then_colon(key: str) -> re.Pattern:
 
 
 @lru_cache(maxsize=64)
-def _last_words_then_colon(keys: frozenset[str]) -> re.Pattern:
+def _last_words_then_colon(keys: frozenset[str]) -> tuple[re.Pattern, ...]:
     """The last words of the keys, then what _key_then_colon wants after a key: a key followed by its colon ends with
-    one of them so followed (`training data:` holds `data:`), and the few last words make one fast scan."""
-    words = sorted({key.split()[-1] for key in keys}, key=len, reverse=True)
-    return re.compile("(?:" + "|".join(map(re.escape, words)) + r")[ \t*_]*(?::|\||\[optional\])")
+    one of them so followed (`training data:` holds `data:`). One pattern per first three letters: a pattern whose
+    words share their start begins with a literal, which the regex engine finds fast, while one alternation of words
+    that start differently is tried at every offset whose character starts any of them (twice as slow, measured)."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted({key.split()[-1] for key in keys}, key=len, reverse=True):
+        groups.setdefault(word[:3], []).append(word)
+    return tuple(re.compile("(?:" + "|".join(map(re.escape, words)) + r")[ \t*_]*(?::|\||\[optional\])")
+                 for words in groups.values())
 
 
 def _clean_field_key(key: str) -> str:
