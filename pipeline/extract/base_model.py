@@ -121,13 +121,12 @@ _NAME_AFTER = re.compile(
     r"|(?P<name>[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?))"
 )
 # "using InceptionV3 as the pre-trained model", "and Anything-V3.0 as the base model": the name a training used as
-# its starting point (not "it can be used as a pre-trained checkpoint": no name comes between)
-_NAMED_AS_BASE = re.compile(
-    r"\b(?:using|uses|used|use|with|and)\s+(?:the\s+)?(?P<name>[\w./-]+(?:[ \t][\w./-]+){0,3}?)[ \t]+as\s+"
-    r"(?:an?\s+|the\s+)?(?:base|pre-?trained|initial|starting)\s+(?:model|checkpoint)\b", re.IGNORECASE)
+# its starting point (not "it can be used as a pre-trained checkpoint": no name comes between). The tail is looked for
+# first, on the lower-cased card (it starts with a literal: one fast scan), then the name before it.
+_AS_THE_BASE = re.compile(r"as\s+(?:an?\s+|the\s+)?(?:base|pre-?trained|initial|starting)\s+(?:model|checkpoint)\b")
+_NAME_USED_BEFORE = re.compile(r"\b(?:using|uses|used|use|with|and)\s+(?:the\s+)?(?P<name>[\w./-]+(?:[ \t][\w./-]+){0,3}?)"
+                               r"[ \t]+$", re.IGNORECASE)
 _VERBS = frozenset({"be", "been", "can", "could", "used", "use", "is", "was", "are", "were", "will", "would", "them"})
-_AS_BASE_KEYWORDS = ("base model", "trained model", "initial checkpoint", "trained checkpoint", "starting model",
-                     "starting checkpoint", "initial model")
 # "This is a fine-tuned Stable Diffusion model trained on ...": the capitalised name after "a fine-tuned"
 _A_FINE_TUNED = re.compile(r"\b(?:is|was)\s+an?\s+(?:fine-?tuned|finetuned)(?=\s+[A-Z])")
 _ID_SHAPED = re.compile(r"[\d/_-]")
@@ -381,12 +380,15 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
         if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME:
             found.append(BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
                                        "named before \"fine-tuned\"", card.sentence_around(match.start(), match.end())))
-    for match in card.keyword_matches(_NAMED_AS_BASE, _AS_BASE_KEYWORDS, before=100, after=2,
-                                      until=NAMED_BASE_REACH):
-        name = match.group("name")
-        if not card.in_code(match.start()) and not set(name.lower().split()) & (_NOT_A_NAME | _VERBS):
+    for tail in _AS_THE_BASE.finditer(card.lower, 0, NAMED_BASE_REACH):
+        if tail.start() == 0 or card.lower[tail.start() - 1].isalnum() or card.in_code(tail.start()):
+            continue  # ("has a base model": no word "as")
+        lead = max(0, tail.start() - 100)
+        match = _NAME_USED_BEFORE.search(card.body, lead, tail.start())
+        name = match.group("name") if match else ""
+        if name and not set(name.lower().split()) & (_NOT_A_NAME | _VERBS):
             found.append(BaseCandidate(name, "finetune", "named prose", match.start("name"),
-                                       "named before \"as the base model\"", card.sentence_around(match.start(), match.end())))
+                                       "named before \"as the base model\"", card.sentence_around(match.start(), tail.end())))
     if not found:  # the vaguest naming, when the card says nothing more precise: "is a fine-tuned BERT model"
         found += _names_after(card, _A_FINE_TUNED, ("tuned",), 12, 2, "finetune", "named after \"a fine-tuned\"")
     return found

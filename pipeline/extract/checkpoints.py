@@ -54,7 +54,8 @@ _CHECKPOINT_NAME = re.compile(r"[\w.-]*?\d[\w.-]*\.(?:ckpt|pt|pth|bin|safetensor
 _MENTION_KEYWORDS = ("checkpoint", "revision", "list_repo_refs")
 # Weight files of one run named by their step counts, on lines about steps ("`x-5000.ckpt`: trained on 5,000 steps",
 # "x-10000.ckpt ..."): the run's checkpoints, published as files.
-_STEP_NUMBERED_FILE = re.compile(r"[\w.-]*?\d{3,}[\w.-]*\.(?:ckpt|safetensors|pt|pth|bin)\b")
+_WEIGHT_EXTENSION = re.compile(r"\.(?:ckpt|safetensors|pth?|bin)(?!\w)")
+_THREE_DIGITS, _DIGITS = re.compile(r"\d{3,}"), re.compile(r"\d+")
 _MENTION_WINDOW = 120  # characters either side of a keyword that a mention may span
 MAX_EVIDENCE = 3
 _NO_PATTERNS: Counter = Counter()  # read only: stands in for the empty Counter of a repo without branches
@@ -91,7 +92,7 @@ def checkpoint_mentions(card: Card) -> list[tuple[int, int]]:
             windows.append((max(0, found - _MENTION_WINDOW), found + len(keyword) + _MENTION_WINDOW))
             found = card.lower.find(keyword, found + 1)
     if not windows:  # no keyword, no mention (the usual case): skip the sorting below
-        return _step_numbered_files(card.lower)
+        return _step_numbered_files(card)
     spans: dict[tuple[int, int], None] = {}
     reach = 0
     for start, end in sorted(windows):
@@ -101,26 +102,35 @@ def checkpoint_mentions(card: Card) -> list[tuple[int, int]]:
             if _confirmed(card.lower, match):
                 spans.setdefault(match.span())
         reach = max(reach, end)
-    return sorted(spans) or _step_numbered_files(card.lower)
+    return sorted(spans) or _step_numbered_files(card)
 
 
-def _step_numbered_files(lower: str) -> list[tuple[int, int]]:
+def _step_numbered_files(card: Card) -> list[tuple[int, int]]:
     """The span of the first of two or more weight files of one name but for their step counts, named on lines that
-    speak of steps (one file per line or several); [] when there are none."""
-    if ".ckpt" not in lower and ".safetensors" not in lower and ".pt" not in lower and ".bin" not in lower:
-        return []
+    speak of steps (one file per line or several); [] when there are none. Read on the lines that hold "step" only
+    (a few per card), from each weight file's extension back to the start of its name."""
+    lower = card.lower
     series: dict[str, dict[str, int]] = {}  # name with its numbers as "#" -> file name -> offset
-    at = 0
-    for line in lower.split("\n"):
-        if "step" in line:
-            for match in _STEP_NUMBERED_FILE.finditer(line):
-                series.setdefault(re.sub(r"\d+", "#", match.group()), {}).setdefault(match.group(), at + match.start())
-        at += len(line) + 1
+    line_start = -1
+    for step in card.keyword_at("step"):
+        if step < line_start:
+            continue
+        line_start = lower.rfind("\n", 0, step) + 1
+        line_end = lower.find("\n", step)
+        line_end = len(lower) if line_end < 0 else line_end
+        for match in _WEIGHT_EXTENSION.finditer(lower, line_start, line_end):
+            start = match.start()
+            while start > line_start and (lower[start - 1].isalnum() or lower[start - 1] in "_.-"):
+                start -= 1
+            name = lower[start : match.end()]
+            if _THREE_DIGITS.search(lower, start, match.start()):
+                series.setdefault(_DIGITS.sub("#", name), {}).setdefault(name, start)
+        line_start = line_end + 1  # (the next "step" of this line is read already)
     files = max(series.values(), key=len, default={})
     if len(files) < 2:
         return []
-    first = min(files.values())
-    return [(first, first + len(min(files, key=files.get)))]
+    first = min(files, key=files.get)
+    return [(files[first], files[first] + len(first))]
 
 
 def _confirmed(lower: str, match: re.Match) -> bool:

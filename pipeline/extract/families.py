@@ -219,16 +219,23 @@ def named_by_scheme(card: Card, repo_id: str) -> list[SourceItem]:
     body = card.body
     if "}`" not in body:
         return []
+    schemes = []  # (offset, scheme, its parts: literal, placeholder, literal, ...)
+    for match in _SCHEME.finditer(body):
+        parts = _PLACEHOLDER.split(match.group(1))
+        placeholders = parts[1::2]
+        if not card.in_code(match.start()) and len(set(placeholders)) == len(placeholders) and all(
+                "model" in p or "data" in p for p in placeholders):
+            schemes.append((match.start(1), match.group(1), parts))
+    if not schemes:
+        return []  # (most cards: placeholders in backticks, if any, are a template's, not a naming scheme)
     values: dict[str, list[str]] = {}
     for match in _PLACEHOLDER_VALUES.finditer(body):
         values.setdefault(match.group(1), _BACKTICKED.findall(match.group(2)))
     name = repo_id.rsplit("/", 1)[-1]
     best: tuple[int, list[SourceItem]] | None = None
-    for scheme in _SCHEME.finditer(body):
-        parts = _PLACEHOLDER.split(scheme.group(1))  # literal, placeholder, literal, ...
+    for pos, scheme, parts in schemes:
         placeholders = parts[1::2]
-        if card.in_code(scheme.start()) or len(set(placeholders)) < len(placeholders) or not all(
-                p in values and ("model" in p or "data" in p) for p in placeholders):
+        if not all(p in values for p in placeholders):
             continue
         pattern = "".join(
             re.escape(part) if i % 2 == 0
@@ -236,8 +243,7 @@ def named_by_scheme(card: Card, repo_id: str) -> list[SourceItem]:
             for i, part in enumerate(parts)
         )
         match = re.search(f"(?:^|[/_])(?:{pattern})$", name, re.IGNORECASE)
-        if match and (best is None or len(scheme.group(1)) > best[0]):
-            rule = f"named by the card's naming scheme `{scheme.group(1)}`"
-            best = (len(scheme.group(1)), [SourceItem(scheme.start(1), match.group(p), "model" in p, rule)
-                                           for p in placeholders])
+        if match and (best is None or len(scheme) > best[0]):
+            rule = f"named by the card's naming scheme `{scheme}`"
+            best = (len(scheme), [SourceItem(pos, match.group(p), "model" in p, rule) for p in placeholders])
     return best[1] if best else []
