@@ -388,7 +388,7 @@ def test_a_repeated_front_matter_gives_each_card_its_own_metadata():
         ("TinyProt is based on the `tiny-t5-3b` model and was pretrained on a large corpus of proteins.", None),
         ("tiny_legal is based on the `tiny-t5-small` model and was fine-tuned on a large corpus of contracts.",
          "tiny-t5-small"),
-        ("Tagger was built on top of [T5x](https://github.com/someorg/t5x-lib) and comes in two sizes.", "T5x"),
+        ("Tagger was built on top of [TinyT5-v2](https://github.com/someorg/tiny-t5) and comes in two sizes.", "TinyT5-v2"),
         ("This `pixel-2` model is resumed from [pixel-2-base](https://huggingface.co/someorg/pixel-2-base) and "
          "trained for 150k more steps.", "someorg/pixel-2-base"),
         ("- `gen-v1-2.ckpt`: Resumed from `gen-v1-1.ckpt`. 100k steps.", None),
@@ -812,3 +812,69 @@ def test_a_dataset_key_in_the_front_matter_declares_the_data_when_datasets_is_ab
     assert names(facts_of("---\ndataset:\n- someorg/lab_notes\n---\n# m\n")) == ["someorg/lab_notes"]
     # `datasets` wins when both are given
     assert names(facts_of("---\ndatasets:\n- someorg/a\ndataset: b\n---\n# m\n")) == ["someorg/a"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bases"),
+    [
+        # a bare Hub URL after "using the base model"; a Hub model link after "fine-tuned with"
+        ("This model was trained using the base model https://huggingface.co/someorg/tiny-speech-cs (pre-trained "
+         "from 80 thousand hours of speech).", ["someorg/tiny-speech-cs"]),
+        ("The model was fine-tuned with [tiny-roberta](https://huggingface.co/tiny-roberta), using a script.",
+         ["tiny-roberta"]),
+        # a tool linked after "fine-tuned with" is no base; nor a toolkit "based on"; nor a count
+        ("A model derived from StableDiffusion 1.5, fine-tuned with [Tiny-trainer](https://github.com/someone/"
+         "Tiny-trainer) on card art.", ["StableDiffusion 1.5"]),
+        ("## TinySpeech model (based on ESPnet2)\n\nA speech synthesis model.", []),
+        ("Classifies facades based on 12 distinct classes.", []),
+    ],
+)
+def test_a_base_named_by_a_bare_link_or_a_tuning_link_but_not_a_toolkit_or_a_count(sentence, bases):
+    assert facts_of(f"# m\n\n{sentence}\n")["base_models"] == bases
+
+
+@pytest.mark.parametrize(
+    ("sentence", "datasets"),
+    [
+        ("This model is a fine-tuned version of [tiny-base](https://huggingface.co/tiny-base) on a very small subset "
+         "of NOTES dataset.", ["NOTES"]),
+        ("A fine-tuned version of [tiny-base](https://huggingface.co/tiny-base) trained on the *Lab Notes Sprint* "
+         "dataset (2022).", ["Lab Notes Sprint"]),
+        # emphasis around name and "dataset" both: an aside; "large-scale" describes, it names nothing
+        ("We ran a check of fine-tuned models on the **Notes dataset**, with the results below.", []),
+        ("The model was trained on a subset of the large-scale dataset\nwhich holds captions.", []),
+    ],
+)
+def test_on_a_subset_of_x_dataset_and_an_emphasised_name(sentence, datasets):
+    assert names(facts_of(f"# m\n\n{sentence}\n")) == datasets
+
+
+def test_a_version_written_onto_a_declared_dataset_is_that_dataset():
+    card = "---\ndatasets:\n- notes\n---\n# m\n\nA fine-tuned version of tiny-base on the notesV1 dataset.\n"
+    assert names(facts_of(card)) == ["notes"]
+
+
+def test_a_paper_that_proposed_the_model_this_one_was_tuned_from_is_not_its_paper():
+    card = ("# m\n\nTinyLM-L6 model proposed in [TinyLM: Small Models](https://arxiv.org/abs/2301.01234) that we "
+            "fine-tune on translation ratings.\n")
+    assert facts_of(card)["papers"] == []
+    # the same sentence without the fine-tuning is the model's own paper
+    assert facts_of("# m\n\nTinyLM-L6 model proposed in [TinyLM: Small Models](https://arxiv.org/abs/2301.01234).\n"
+                    )["papers"] == ["arxiv:2301.01234"]
+
+
+def test_a_bibtex_entry_for_the_model_presented_here_is_its_paper():
+    card = ("# m\n\n## Reference\nThe model and fine-tuning data presented here were developed as part of:\n"
+            "```bibtex\n@inproceedings{tiny-2021,\n    title = \"Tiny models for old letters\",\n"
+            "    url = \"https://aclanthology.org/2021.tiny-1.3\",\n}\n```\n")
+    assert facts_of(card)["papers"] == ["https://aclanthology.org/2021.tiny-1.3"]
+
+
+def test_sibling_repositories_of_the_run_at_other_epochs_are_its_checkpoints():
+    card = ("# m\n\nWe fine-tuned for 3 epochs:\n\n| method | epoch 1 | epoch 2 |\n|---|---|---|\n"
+            "| notes | [notes-epoch-1](https://huggingface.co/someone/notes-epoch-1) | "
+            "[notes-epoch-2](https://huggingface.co/someone/notes-epoch-2) |\n")
+    assert facts_of(card, repo_id="someone/notes-epoch-3")["checkpoints"] == "mentioned"
+    # a repository whose name holds no epoch, or links of another run, says nothing about checkpoints
+    assert facts_of(card, repo_id="someone/notes")["checkpoints"] == "none"
+    assert facts_of(card, repo_id="someone/letters-epoch-3")["checkpoints"] == "none"

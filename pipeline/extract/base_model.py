@@ -51,7 +51,7 @@ _CUES = [
          r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
         ("finetune", ("base model", "base trained", "base pre", "base language"), 40,
          r"\bthe\s+base\s+(?:pre-?trained\s+|trained\s+|language\s+)?model\s+(?:used\s+)?(?:is|was)|\bbase\s+model\s*:"
-         r"|\bwith\s+the(?=\s+\S+\s+base\s+model)"),
+         r"|\bwith\s+the(?=\s+\S+\s+base\s+model)|\b(?:using|from)\s+the\s+base\s+model"),
         # "It is fine-tuned on multilingual BERT model": on a model, not on data ("on the X dataset")
         ("finetune", ("tuned on",), 8,
          r"\b(?:fine-?tuned|finetuned)\s+on(?=\s+(?:the\s+|an?\s+)?(?:[\w.\-/]+\s+){1,3}model\b)"),
@@ -94,6 +94,10 @@ _BEFORE_LINK = [
     ("finetune", ("tuned",), re.compile(r"(?:(?<![^\n])|(?<=[.!?]\s))\W{0,3}(?:fine[- ]?tuned|finetuned)[\s*_`\"'(]*$",
                                         re.IGNORECASE)),
 ]
+# "The model was fine-tuned with [x](https://huggingface.co/x)": a Hub model page that the fine-tuning used is the
+# model it started from (read before Hub model links only: other links and names after it are tools or settings,
+# "fine-tuned with [EveryDream-trainer](https://github.com/...)")
+_TUNED_WITH_BEFORE = re.compile(r"\b(?:fine-?tuned|finetuned)\s+(?:with|using)[\s*_`\"'(]*$", re.IGNORECASE)
 # Prose just after a link or name, when the base comes first: "[x](...) fine-tuned on", "x model fine-tuned",
 # "[x](...) as the text encoder" (a component initialised from x), "[x](...)的蒸馏版本" (a distilled version of x).
 _AFTER_BASE = re.compile(
@@ -144,6 +148,10 @@ _NOT_A_NAME = {"dreambooth", "ner", "qa", "nli", "pos", "a", "an", "the", "this"
                "weights", "checkpoint", "checkpoints", "architecture", "transformer", "transformers", "text",
                "images", "image", "english", "code", "task", "tasks", "all", "some", "two", "three", "one",
                "fine-tuned", "finetuned", "trained", "seq2seq"}
+# The toolkits a model is built with, not models it starts from: "RyanSpeech model (based on ESPnet2)".
+_TOOLKITS = frozenset({"espnet", "espnet2", "nemo", "speechbrain", "fairseq", "transformers", "diffusers", "keras",
+                       "tensorflow", "pytorch", "jax", "flax", "sentence-transformers", "flair", "spacy", "allennlp",
+                       "asteroid", "k2", "icefall", "wenet", "paddlenlp", "fastai", "simpletransformers", "t5x"})
 _ARCHITECTURE_AFTER = re.compile(r"[\w.\-/\s`*]{0,30}?\b(?:architecture|paper|approach|method|tokenizer|recipe)\b",
                                  re.IGNORECASE)
 # The card says the model was pretrained from scratch (its own vocabulary, "initially pretrained on"): then "based
@@ -245,7 +253,8 @@ def extract_base_model(
                                   card.sentence_around(item.pos, item.pos + len(item.name)))
                     for item in sources if item.is_model]
     candidates = [c for c in from_sources + _card_candidates(card, read_prose)
-                  if c.name.lower() not in own and c.name.lower().rsplit("/", 1)[-1] not in own]
+                  if c.name.lower() not in own and c.name.lower().rsplit("/", 1)[-1] not in own
+                  and c.name.lower() not in _TOOLKITS]
     if not candidates:
         return [], None, [], problems
     # the strongest source; among equals, a model training went on from ("continued training from [x]": the
@@ -293,7 +302,7 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
         after = plain_text(body[(link_end + 1 if link_end >= 0 else hit.end) : hit.end + _PROSE_WINDOW])
         if hit.link_text and after.lstrip().lower().startswith(hit.link_text.lower()):
             after = after.lstrip()[len(hit.link_text):]  # "[X](...) X fine-tuned in Portuguese": the name repeated
-        relation = _relation_before(before)
+        relation = _relation_before(before) or ("finetune" if _TUNED_WITH_BEFORE.search(before) else None)
         if relation and not _ARCHITECTURE_AFTER.match(after):
             rule = "named before the link"
         elif _AFTER_BASE.match(after) and not before.rstrip().lower().endswith(("on", "with", "using", "by")):
@@ -435,8 +444,8 @@ def _name_after(text: str, cue: int) -> str | None:
             return None  # "Based on Bert Model": a title naming an architecture
     else:
         name = match.group("name").rstrip(".,;:")
-        if _YEAR.fullmatch(name):
-            return None  # "trained from the 2005 film ...": a year, not a model
+        if _YEAR.fullmatch(name) or name.isdigit():
+            return None  # "trained from the 2005 film ...", "pre-trained from 80 thousand hours": a count, not a model
         qualified = _QUALIFIED_NAME.match(text, match.start("name"))
         if qualified:  # "a Polish HerBERT": the name after its language
             name, end = qualified.group(1), qualified.end()

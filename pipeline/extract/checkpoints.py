@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from pipeline.extract.base_model import hub_model_id
 from pipeline.extract.card import Card, evidence_row
 from pipeline.extract.model import CheckpointFacts
 from pipeline.vocabulary import CheckpointStatus
@@ -56,6 +57,8 @@ _MENTION_KEYWORDS = ("checkpoint", "revision", "list_repo_refs")
 # "x-10000.ckpt ..."): the run's checkpoints, published as files.
 _WEIGHT_EXTENSION = re.compile(r"\.(?:ckpt|safetensors|pth?|bin)(?!\w)")
 _THREE_DIGITS, _DIGITS = re.compile(r"\d{3,}"), re.compile(r"\d+")
+# A repository name that ends with the epoch or step of a run: (the name before it, the word, the number)
+_RUN_POINT = re.compile(r"^(.*?)(epoch|step|checkpoint|ckpt|iter)[-_]?(\d+)$")
 _MENTION_WINDOW = 120  # characters either side of a keyword that a mention may span
 MAX_EVIDENCE = 3
 _NO_PATTERNS: Counter = Counter()  # read only: stands in for the empty Counter of a repo without branches
@@ -146,7 +149,26 @@ def _confirmed(lower: str, match: re.Match) -> bool:
     return len(names) >= 2 and len(stems) == 1
 
 
-def extract_checkpoints(branches: list[str], siblings: list[str], card: Card) -> tuple[CheckpointFacts, list[dict]]:
+def run_checkpoint_repositories(card: Card, repo_id: str) -> list[tuple[int, int]]:
+    """The span of the first link to a Hub model of this model's run at another epoch or step: a repository named
+    `x-epoch-4` that links `x-epoch-1` ... `x-epoch-3` publishes the run's checkpoints as repositories. [] when the
+    repository's name ends with no epoch or step number, or the card links no such sibling."""
+    own = _RUN_POINT.search(repo_id.rsplit("/", 1)[-1].lower())
+    if own is None or "huggingface.co/" not in card.lower and "hf.co/" not in card.lower:
+        return []
+    for hit in card.urls:
+        model_id = hub_model_id(hit)
+        if model_id is None or "/" not in model_id:
+            continue
+        other = _RUN_POINT.search(model_id.rsplit("/", 1)[-1].lower())
+        if (other and other.group(2) == own.group(2) and other.group(3) != own.group(3)
+                and other.group(1) and own.group(1).endswith(other.group(1))):
+            return [(hit.start, hit.end)]
+    return []
+
+
+def extract_checkpoints(branches: list[str], siblings: list[str], card: Card, repo_id: str = ""
+                        ) -> tuple[CheckpointFacts, list[dict]]:
     """The checkpoint facts and their evidence rows."""
     evidence: list[dict] = []
     patterns: Counter = Counter() if branches else _NO_PATTERNS  # most repos list no branches: skip a Counter
@@ -168,7 +190,7 @@ def extract_checkpoints(branches: list[str], siblings: list[str], card: Card) ->
     for path in files[:MAX_EVIDENCE]:
         evidence.append(evidence_row("checkpoints", "file", path, f"{len(files)} checkpoint files or folders: {path}"))
 
-    mentions = checkpoint_mentions(card)[:MAX_EVIDENCE]
+    mentions = (checkpoint_mentions(card) or run_checkpoint_repositories(card, repo_id))[:MAX_EVIDENCE]
     for start, end in mentions:
         evidence.append(evidence_row("checkpoints", "readme", card.location(start), card.sentence_around(start, end)))
 

@@ -58,7 +58,7 @@ _NOT_NAME_WORDS = frozenset({"same", "entire", "whole", "full", "above", "follow
                              "is", "was", "this", "that", "its", "their", "our", "my", "your", "whole", "public",
                              "custom", "private", "downstream", "respective", "corresponding", "given", "target",
                              # ("fine-tuned on another dataset", "trained on around 12K fake news dataset")
-                             "another", "any", "more", "around", "about", "approximately", "over", "specific",
+                             "another", "any", "more", "large-scale", "around", "about", "approximately", "over", "specific",
                              "transformed", "customized", "several", "various", "different", "other", "additional",
                              "larger", "smaller", "example", "examples", "samples"})
 _A_SIZE = re.compile(r"\d\s*(?:[KMBT]B?|k|GB|MB|TB|hours?|h)\b")  # "a 0.7GB dataset", "12K fake news": a size, not a name
@@ -81,8 +81,10 @@ _DATASET_FIELDS = frozenset({"dataset", "datasets", "training data", "training d
 # X dataset ... for pretraining".
 _ON_THE_X_DATASET = re.compile(
     r"\b(?:(?:trained|tuned|fine-?tuned|finetuned|version\s+of\s+\S+)\s+"
-    r"(?:(?:[^.\n\[]|\[[^\]\n]{0,80}\]\([^)\s]{0,200}\)){0,80}?\s)?on|we\s+used)\s+(?:the\s+)?"  # (a link counts as one)
-    r"(?P<name>`?[\w][\w./+-]*(?:\s[\w][\w./+-]*){0,3}?`?)\s+dataset\b",
+    r"(?:(?:[^.\n\[]|\[[^\]\n]{0,80}\]\([^)\s]{0,200}\)){0,80}?\s)?on|we\s+used)\s+"  # (a link counts as one)
+    r"(?:the\s+|an?\s+(?:\w+\s+){0,2}?subset\s+of\s+(?:the\s+)?)?"  # ("on a very small subset of X dataset")
+    r"(?P<name>(?P<emphasis>[`*_]{1,2})?[\w][\w./+-]*(?:\s[\w][\w./+-]*){0,3}?(?(emphasis)[`*_]{1,2}))\s+dataset\b",
+    # (a name in emphasis or code is closed before "dataset": "**MultiNews dataset**" is the emphasis of an aside)
     re.IGNORECASE)
 # "fine-tuned on Bible, JW300, [Menyo-20k](...) and [CC-Aligned](...)": plain names listed before links.
 # "pretrained on X for parsing, derived from [a Hub model](...)": the model it derives from, not data.
@@ -285,6 +287,8 @@ class _DatasetList:
                 return
             if source == "readme" and " " in name and _names_a_config_of(name, item_name_key, item_short_key):
                 return  # "wmt16 ro-en", "GLUE MNLI", "SQuAD v1.1": a configuration of a dataset already named
+            if source == "readme" and _names_a_version_of(name_key, item_name_key, item_short_key):
+                return  # "squadV1" after `squad`
             if source == "readme" and item.hub_id and _short_name_of(name, item.hub_id):
                 return  # "the MLMA dataset" after `someorg/MLMA_hate_speech`
         if callable(evidence):
@@ -326,6 +330,14 @@ def _names_a_config_of(name: str, *keys: str) -> bool:
         if len(first) >= 4 and key.startswith(first) and len(key) - len(first) <= 3:
             return True
     return False
+
+
+def _names_a_version_of(name_key: str, *keys: str) -> bool:
+    """Whether a name is a dataset already named with a version written onto it ("squadV1" after `squad`)."""
+    return any(key and name_key.startswith(key) and _VERSION_SUFFIX.fullmatch(name_key, len(key)) for key in keys)
+
+
+_VERSION_SUFFIX = re.compile(r"v\d+(?:\.\d+)*")
 
 
 def _plain_name_key(name: str) -> str:

@@ -21,7 +21,7 @@ from pipeline.extract.model import (BaseModelFacts, CardFacts, CheckpointFacts, 
 from pipeline.extract.papers import extract_papers
 from pipeline.vocabulary import BaseRelation, CardFamily, DataDisclosure, Gated
 
-EXTRACTOR_VERSION = "0.3.4"
+EXTRACTOR_VERSION = "0.3.5"
 MAX_SECTIONS = 200
 MAX_PROBLEMS = 50
 MAX_PROBLEM_CHARS = 300
@@ -67,7 +67,8 @@ def extract(m: ModelInput) -> Extraction:
     evidence += annotate_dataset_licenses(datasets, m.dataset_licenses or {})
 
     checkpoint_facts, rows = _safely(
-        "checkpoints", problems, (CheckpointFacts(), []), extract_checkpoints, branches, siblings, card
+        "checkpoints", problems, (CheckpointFacts(), []), extract_checkpoints, branches, siblings, card,
+        m.repo_id,
     )
     evidence += rows
 

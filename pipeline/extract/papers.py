@@ -88,6 +88,10 @@ _TOOLKIT_CITATION = re.compile(r"\b(?:cit(?:e|ing)|citation\s+(?:of|for))\s+(?:t
 _CITED_BACKGROUND = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|software|toolkit|library)\b", re.IGNORECASE)
 _BIBTEX_TITLE = re.compile(r"\btitle\s*=\s*[{\"]+([^}\"]+)", re.IGNORECASE)
 _PLEASE_CITE = re.compile(r"\bplease,?\s+cite\b|\bcite\s+(?:this|our|the\s+following)\b", re.IGNORECASE)
+_FINE_TUNED = re.compile(r"\b(?:fine-?tun|finetun)", re.IGNORECASE)
+# "The model and fine-tuning data presented here were developed as part of:": the model is what the entry is about
+_MODEL_PRESENTED = re.compile(r"^\W*the\s+models?\s+(?:and\s+(?:\S+\s+){1,3}?)?(?:presented|described|introduced|released)\s+"
+                              r"(?:here|in\s+this\s+(?:card|repository))\b", re.IGNORECASE)
 _THIS_MODEL = re.compile(r"\b(?:this|our)\s+(?:model|work|paper|adapter|checkpoint)\b", re.IGNORECASE)
 _DATA_WORDS = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora)\b", re.IGNORECASE)
 _ORIGINAL_FIELD = frozenset({"original"})
@@ -220,7 +224,8 @@ def _citation_spans(card: Card, family: CardFamily) -> list[_Citation]:
             title_words = " ".join(title_text.split()[:4]).lower()
             named_in_request = bool(title_words) and title_words in " ".join(request.lower().split())
             asked = index == 0 and any((_THIS_MODEL.search(line) or _PLEASE_CITE.search(line))
-                                       and not _CITED_BACKGROUND.search(line) for line in request.splitlines())
+                                       and not _CITED_BACKGROUND.search(line) or _MODEL_PRESENTED.search(line)
+                                       for line in request.splitlines())
             if entry.lower().startswith("@software"):
                 background = True  # software (a Zenodo DOI of the code), not a paper
             elif named_in_request or asked:
@@ -368,6 +373,8 @@ def _rule_keeping(card: Card, start: int, end: int, link_text: str, citations: l
         # "T5 was introduced in [this paper] and first released at [this page]": the architecture card's sentence,
         # copied onto a card of a T5 pretrained on Finnish
         return None if repo_id and _introduces_another_model(sentence, repo_id) else "presented as this model's paper"
-    if _INTRODUCED_IN.search(sentence) and not has_base_model:
+    if _INTRODUCED_IN.search(sentence) and not has_base_model and not _FINE_TUNED.search(
+            card.body, end, card.sentence_bounds(start, end)[1]):
+        # ("X proposed in [paper] that we fine-tune ...": the paper introduced the model this one was tuned from)
         return "the paper that introduced this model"
     return None
