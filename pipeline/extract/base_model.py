@@ -148,7 +148,8 @@ _NOT_A_NAME = {"dreambooth", "ner", "qa", "nli", "pos", "a", "an", "the", "this"
                "weights", "checkpoint", "checkpoints", "architecture", "transformer", "transformers", "text",
                "images", "image", "english", "code", "task", "tasks", "all", "some", "two", "three", "one",
                "fine-tuned", "finetuned", "trained", "seq2seq"}
-# The toolkits a model is built with, not models it starts from: "RyanSpeech model (based on ESPnet2)".
+# The toolkits a model is built with, not models it starts from: "RyanSpeech model (based on ESPnet2)". (Not
+# links.GENERAL_LIBRARIES: that list holds names that are models too, "whisper", "marian".)
 _TOOLKITS = frozenset({"espnet", "espnet2", "nemo", "speechbrain", "fairseq", "transformers", "diffusers", "keras",
                        "tensorflow", "pytorch", "jax", "flax", "sentence-transformers", "flair", "spacy", "allennlp",
                        "asteroid", "k2", "icefall", "wenet", "paddlenlp", "fastai", "simpletransformers", "t5x"})

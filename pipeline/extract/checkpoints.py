@@ -154,7 +154,7 @@ def run_checkpoint_repositories(card: Card, repo_id: str) -> list[tuple[int, int
     `x-epoch-4` that links `x-epoch-1` ... `x-epoch-3` publishes the run's checkpoints as repositories. [] when the
     repository's name ends with no epoch or step number, or the card links no such sibling."""
     own = _RUN_POINT.search(repo_id.rsplit("/", 1)[-1].lower())
-    if own is None or "huggingface.co/" not in card.lower and "hf.co/" not in card.lower:
+    if own is None:
         return []
     for hit in card.urls:
         model_id = hub_model_id(hit)
