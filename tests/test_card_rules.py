@@ -226,6 +226,13 @@ def test_a_corpus_name_gives_way_to_its_hub_dataset_link():
     assert names(facts) == ["someorg/laion-tiny"]
 
 
+def test_a_name_that_links_to_a_hub_dataset_elsewhere_in_the_card_is_that_dataset():
+    card = ("---\ndatasets:\n- tiny_papers\n---\n# m\n\nThis checkpoint is fine-tuned on the Tinyarx dataset.\n\n"
+            "## Evaluation\n\nIt is evaluated on the [tinyarx dataset](https://huggingface.co/datasets/tiny_papers).\n")
+    assert names(facts_of(card)) == ["tiny_papers"]
+    assert names(facts_of(card.split("## Evaluation")[0])) == ["tiny_papers", "Tinyarx"]
+
+
 def test_a_training_data_table_names_one_source_per_row_but_not_splits_scores_or_variants():
     card = ("# m\n\n## Training data\n\nThe model saw 50 GB of text.\n\n| Source | Size (GB) |\n|---|---|\n"
             "| Tiny blog posts | 40.1 |\n| [Tiny news corpus](https://example.org/news) | 9.0 |\n| Total | 50.1 |\n\n"
@@ -602,6 +609,24 @@ def test_bibtex_outside_a_fenced_block_is_a_citation_and_its_title_finds_the_lin
     assert facts_of(indented.split("- **Cite as:**")[0])["papers"] == []
 
 
+def test_a_cited_title_finds_its_proceedings_link_and_our_paper_is_the_one_link_of_its_sentence():
+    # the BibTeX entry gives no URL; the card's link whose text is the entry's title is on a proceedings site
+    cited = ("# m\n\nFor the pre-training objective, refer to [How Tiny Objectives Shape Models]"
+             "(https://aclanthology.org/2022.tiny-1.16/).\n\nIf you use this model, please cite the following paper:"
+             "\n\n```\n@inproceedings{tiny22,\n  title = {How Tiny Objectives Shape Models},\n  year = {2022}\n}\n```\n")
+    assert facts_of(cited)["papers"] == ["https://aclanthology.org/2022.tiny-1.16"]
+    assert facts_of(cited.split("If you use")[0])["papers"] == []
+    # "Our paper about X ... [a journal's page]": the sentence's one link; not a venue's front page, not a tweet
+    assert facts_of("# m\n\n- **May 2022**: Our paper about TinyBERTje was published in [volume 3 of a journal]"
+                    "(https://journal.example.org/article/view/7)!\n")["papers"] == ["https://journal.example.org/article/view/7"]
+    assert facts_of("# m\n\nThis model comes from our paper `TINY` submitted to the [TINY 2022 workshop]"
+                    "(https://tiny2022.example.org/).\n")["papers"] == []
+    assert facts_of("# m\n\nFor a summary of our paper, see this [tweet](https://twitter.com/someone/status/1).\n"
+                    )["papers"] == []
+    assert facts_of("# m\n\nOur paper compares [one model](https://example.org/a) and [another](https://example.org/b)"
+                    ".\n")["papers"] == []
+
+
 @pytest.mark.parametrize(
     ("sentence", "papers"),
     [
@@ -719,10 +744,29 @@ def test_checkpoint_statements(body, status):
         ("This model is a fine-tuned version of [/models/tiny-base-book](https://huggingface.co//models/tiny-base-book)"
          " on the someone/notes dataset.", ["/models/tiny-base-book"]),
         ("This model is a fine-tuned version of [./tiny-enc/](https://huggingface.co/./tiny-enc/) on the None dataset.",
-         ["./tiny-enc"]),
+         ["./tiny-enc/"]),
+        # a rooted path, and one of three parts or more, are no Hub id even where the first two parts could be one
+        ("This model is a fine-tuned version of [/data/run1/out/checkpoint-900/](https://huggingface.co//data/run1/out/"
+         "checkpoint-900/) on the None dataset.", ["/data/run1/out/checkpoint-900/"]),
+        ("This model is a fine-tuned version of [runs/tiny/checkpoint-50](https://huggingface.co/runs/tiny/"
+         "checkpoint-50) on the None dataset.", ["runs/tiny/checkpoint-50"]),
+        ("This model is a fine-tuned version of [models/tiny_xlmr](https://huggingface.co/models/tiny_xlmr) on "
+         "Welsh text.", ["models/tiny_xlmr"]),
         ("See [docs/intro](https://huggingface.co/docs/intro) for how this fine-tuned model is used.", []),
         ("The base language model used is the [tiny-roberta-base](https://huggingface.co/tiny-roberta-base).",
          ["tiny-roberta-base"]),
+        # the link's sentence ends before a paper's link: that is no "architecture" or "paper" of the base
+        ("*tiny-led-arxiv* is the official fine-tuned version of [tiny-led](https://huggingface.co/someorg/tiny-led). "
+         "As presented in the [paper](https://arxiv.org/abs/2001.00001), it summarises well.", ["someorg/tiny-led"]),
+        ("This model is based on the [tiny-led](https://huggingface.co/someorg/tiny-led) architecture.", []),
+        # a sentence of its own that opens with "Base model", with no colon
+        ("Base model [someorg/tiny-opt](https://huggingface.co/someorg/tiny-opt)\n\nTrained for chat on "
+         "transcripts.", ["someorg/tiny-opt"]),
+        # a quantized copy's card names the full-precision model it comes from
+        ("This is an INT8 model quantized with a toolkit.\n\nThe original fp32 model comes from the fine-tuned "
+         "model [tiny-enc-mrpc](https://huggingface.co/someorg/tiny-enc-mrpc).", ["someorg/tiny-enc-mrpc"]),
+        # a card's list of settings names the pretrained model it used
+        ("## Settings\n\n  - Pretrained model used: tiny-mt5\n  - Learning rate: 1e-4", ["tiny-mt5"]),
         ("Pixel was warm-started with [Gen v1-5](https://huggingface.co/someorg/gen-v1-5) and fine-tuned on art.",
          ["someorg/gen-v1-5"]),
         # a longer lineage: the model training went on from is the immediate parent
@@ -735,6 +779,12 @@ def test_checkpoint_statements(body, status):
 )
 def test_local_paths_a_base_language_model_warm_starts_and_the_immediate_parent(sentence, bases):
     assert facts_of(f"# m\n\n{sentence}\n")["base_models"] == bases
+
+
+def test_a_quantized_copy_names_its_full_precision_model_and_how_it_was_made():
+    facts = facts_of("# m\n\nAn INT8 copy.\n\nThe original fp32 model comes from the fine-tuned model "
+                     "[tiny-enc-mrpc](https://huggingface.co/someorg/tiny-enc-mrpc).\n")
+    assert (facts["base_models"], facts["base_model_relation"]) == (["someorg/tiny-enc-mrpc"], "quantized")
 
 
 SERIES_CARD = (

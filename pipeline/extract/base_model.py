@@ -4,7 +4,8 @@ Candidates come from the front matter (`base_model`), the Hub's `base_model:` ta
 `Base model:` fields, training configurations (`pretrained_model_name_or_path`), and the card's prose: "a
 fine-tuned version of [x](https://huggingface.co/x)", "based on x", "initialised from x", "obtained by
 fine-tuning x", "[x](...) fine-tuned on ...", "a Stable Diffusion model fine-tuned on ...", "the student model is
-x", "[x](...) as the text encoder", a Textual Inversion embedding "for SD 2.x", and a spaCy pipeline's transformer
+x", "[x](...) as the text encoder", a quantized copy's "original fp32 model", a Textual Inversion embedding "for SD
+2.x", and a spaCy pipeline's transformer
 in its `Sources` row. A Hub link gives the Hub id; otherwise the name is kept as written. A converted copy's
 card keeps the original's lineage ("initialised with the weights of"), which is not what was converted. Mentions
 of an architecture ("based on the t5-small architecture"), of a model card, of the model itself, and comparisons
@@ -31,7 +32,7 @@ _NOT_MODEL_PAGES = {"datasets", "spaces", "docs", "blog", "papers", "models", "c
 _BASE_FIELDS = frozenset({"finetuned from model", "fine-tuned from", "finetuned from", "language model",
                 "base model", "base_model", "pretrained model", "pre-trained model", "initialized from",
                 "initialised from", "parent model", "backbone", "base checkpoint", "foundation model",
-                "student", "student model"})  # distillation: the student starts from that model's weights
+                "student", "student model", "pretrained model used", "pre-trained model used", "base model used"})  # distillation: the student starts from that model's weights
 _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or_path|base_model)["']?\s*[:=]\s*["']?"""
                          r"""([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)""")
 # Cues just before a base model's name or link, each with the relation it states, the keywords one of which it
@@ -51,7 +52,8 @@ _CUES = [
          r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
         ("finetune", ("base model", "base trained", "base pre", "base language"), 40,
          r"\bthe\s+base\s+(?:pre-?trained\s+|trained\s+|language\s+)?model\s+(?:used\s+)?(?:is|was)|\bbase\s+model\s*:"
-         r"|\bwith\s+the(?=\s+\S+\s+base\s+model)|\b(?:using|from)\s+the\s+base\s+model"),
+         r"|\bwith\s+the(?=\s+\S+\s+base\s+model)|\b(?:using|from)\s+the\s+base\s+model"
+         r"|^\W{0,3}base\s+model"),  # "Base model [x](...)": a sentence of its own (read before links)
         # "It is fine-tuned on multilingual BERT model": on a model, not on data ("on the X dataset")
         ("finetune", ("tuned on",), 8,
          r"\b(?:fine-?tuned|finetuned)\s+on(?=\s+(?:the\s+|an?\s+)?(?:[\w.\-/]+\s+){1,3}model\b)"),
@@ -71,6 +73,10 @@ _CUES = [
         ("finetune", ("version",), 24,
          r"\b(?:smaller|distilled|compressed|pruned|reduced|lighter|trimmed)\s+versions?\s+of"),
         ("quantized", ("quantized",), 2, r"\bquantized\s+(?:version\s+)?(?:of|from)"),
+        # "The original fp32 model comes from the fine-tuned model [x](...)": a lower-precision copy of x
+        ("quantized", ("original fp", "original bf", "original float"), 6,
+         r"\bthe\s+original\s+(?:fp32|fp16|bf16|float32|float16)\s+model\s+(?:is|comes)\s+from"
+         r"(?:\s+the\s+(?:fine-?tuned\s+)?model)?"),
         ("adapter", ("adapter", "lora"), 2, r"\b(?:adapter|lora)(?:\]\([^)\s]*\))?\s+(?:weights\s+)?(?:for|of|on)"),
         ("adapter", ("embedding",), 20, r"\btextual\s+inversion\s+embedding(?:\s+by\s+\S+)?\s+for"),
         ("merge", ("merge",), 2, r"\bmerge\s+of"),
@@ -288,7 +294,7 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
                                        "pretrained model of the training configuration", match.group()))
     body = card.body
     for hit in card.urls:
-        model_id = hub_model_id(hit) or _local_path_linked_as_a_model(hit)
+        model_id = _local_path_linked_as_a_model(hit) or hub_model_id(hit)
         if card.in_code(hit.start):
             continue
         if not model_id:
@@ -300,7 +306,8 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
         start, end = card.sentence_bounds(hit.text_start, hit.end)
         before = plain_text(body[max(start, hit.text_start - _PROSE_WINDOW) : hit.text_start])
         link_end = body.find(")", hit.end, hit.end + 3)
-        after = plain_text(body[(link_end + 1 if link_end >= 0 else hit.end) : hit.end + _PROSE_WINDOW])
+        # (to the sentence's end: "... version of [x](...). As presented in the [paper](...)" is no architecture)
+        after = plain_text(body[(link_end + 1 if link_end >= 0 else hit.end) : min(end, hit.end + _PROSE_WINDOW)])
         if hit.link_text and after.lstrip().lower().startswith(hit.link_text.lower()):
             after = after.lstrip()[len(hit.link_text):]  # "[X](...) X fine-tuned in Portuguese": the name repeated
         relation = _relation_before(before) or ("finetune" if _TUNED_WITH_BEFORE.search(before) else None)
@@ -334,16 +341,18 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
 
 
 def _local_path_linked_as_a_model(hit: UrlHit) -> str | None:
-    """A local folder that a generated card links as if it were a Hub model (and that is no Hub model page): the Trainer template writes "a fine-tuned
-    version of [x](https://huggingface.co/x)" with whatever path it was given (`/models/x-base`, `./x-base/`). The base
-    is then the path as written, as no Hub id names it."""
+    """A local folder that a generated card links as if it were a Hub model: the Trainer template writes "a fine-tuned
+    version of [x](https://huggingface.co/x)" with whatever path it was given (`/models/x-base`, `./x-base/`,
+    `out/run1/checkpoint-500`). A path that no Hub id can be (rooted, relative, or of three parts or more) is then the
+    base as written, as no Hub id names it."""
     text = hit.link_text.strip()
-    if hit.host not in ("huggingface.co", "hf.co") or "/" not in text.rstrip("/") or " " in text:
+    if hit.host not in ("huggingface.co", "hf.co") or " " in text:
         return None
-    path = hit.path.lstrip("/")
-    if path.rstrip("/") != text.lstrip("/").rstrip("/"):
+    if not (text.startswith(("/", ".", "~")) or text.rstrip("/").count("/") >= 2) and hub_model_id(hit):
+        return None  # `org/name`: a Hub id, read by hub_model_id (`models/x-base` is none: a folder)
+    if [s for s in hit.path.split("/") if s not in ("", ".")] != [s for s in text.split("/") if s not in ("", ".", "~")]:
         return None  # a link whose text is not its own target: written by a person, read as a Hub link or not at all
-    return text.rstrip("/")
+    return text
 
 
 def _named_link(card: Card, hit: UrlHit) -> list[BaseCandidate]:

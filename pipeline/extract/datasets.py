@@ -231,7 +231,9 @@ def extract_datasets(
                  if not item.is_model]
     # a corpus's Hub dataset link anywhere in the card names it better than its name
     linked = [hub_id for _, _, hub_id, rule in mentions if hub_id and rule == HUB_DATASET_LINK]
+    aliases = _linked_names(card) if any(hub_id is None for _, _, hub_id, _ in mentions) else {}
     for pos, name, hub_id, rule in sorted(mentions, key=lambda item: item[0]):
+        hub_id = hub_id or aliases.get(_name_key(name.removesuffix(" dataset")))
         corpus = None if hub_id else _corpus_of(name)
         if corpus is not None and (found.covers_corpus(corpus, name) or any(corpus[3].search(h) for h in linked)
                                    or (_CORPUS_VARIANT.search(name)
@@ -250,6 +252,19 @@ def extract_datasets(
         disclosure = DataDisclosure.NONE
     evidence = [item.evidence for item in found.items] + composition
     return [item.as_fact() for item in found.items], disclosure, evidence, problems
+
+
+def _linked_names(card: Card) -> dict[str, str]:
+    """The Hub dataset each name links to anywhere in the card ("evaluated on the [arxiv dataset](.../datasets/
+    scientific_papers)"): a name in prose is then that dataset, "fine-tuned on the arXiv dataset" `scientific_papers`."""
+    aliases = {}
+    for hit in card.urls:
+        hub_id = _hub_dataset_id(hit) if hit.link_text else None
+        if hub_id:
+            text = hit.link_text.strip("`*_ ").lower().removeprefix("the ")
+            aliases.setdefault(_name_key(text.removesuffix(" dataset").removesuffix(" corpus")), hub_id)
+    aliases.pop("", None)
+    return aliases
 
 
 def _readme_evidence(card: Card, pos: int, name: str, rule: str) -> dict:
@@ -688,19 +703,25 @@ def _source_table_datasets(card: Card, data_headings: list[bool]) -> list[tuple[
 
 def _hub_dataset(card: Card, hit: UrlHit) -> list[tuple[int, str, str | None, str]]:
     """A huggingface.co/datasets link as (offset, id, id, rule); none for other links, images, and excluded sections."""
-    if hit.host not in ("huggingface.co", "hf.co"):
+    hub_id = _hub_dataset_id(hit)
+    if not hub_id or _in_excluded_section(card, hit.start) or _offered(card, hit):
         return []
+    return [(hit.start, hub_id, hub_id, HUB_DATASET_LINK)]
+
+
+def _hub_dataset_id(hit: UrlHit) -> str | None:
+    """The dataset id of a huggingface.co/datasets link (not of an image in one)."""
+    if hit.host not in ("huggingface.co", "hf.co"):
+        return None
     segments = hit.segments
     if segments[:1] != ["datasets"] or len(segments) < 2 or _IMAGE.search(hit.path):
-        return []
+        return None
     namespaced = len(segments) >= 3 and segments[2] not in ("resolve", "blob", "viewer", "tree")
     hub_id = "/".join(segments[1:3]) if namespaced else segments[1]
     if not namespaced and _ORG_LIKE.search(hub_id) and _ONE_TOKEN.match(hit.link_text) and (
             _name_key(hit.link_text) != _name_key(hub_id)):
         hub_id = f"{hub_id}/{hit.link_text}"  # "[lenu](.../datasets/SomeOrg)": the organisation's page, its name
-    if _in_excluded_section(card, hit.start) or _offered(card, hit):
-        return []
-    return [(hit.start, hub_id, hub_id, HUB_DATASET_LINK)]
+    return hub_id
 
 
 def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.card import Card, UrlHit, evidence_row, plain_text
+from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, evidence_row, plain_text
 from pipeline.extract.memo import memoised_when_short
 from pipeline.vocabulary import CardFamily
 
@@ -62,6 +62,8 @@ _OUR_PAPER_LINK_TEXT = re.compile(
     r"^(?:our )?(?:[\w'’-]+ ){0,2}?(?:paper|technical report|tech report|report|preprint|publication)$", re.IGNORECASE)
 # "in our EMNLP [paper](url)", "[our paper](url)": the card's own paper, whatever else the sentence mentions.
 _OUR_BEFORE_LINK = re.compile(r"\bour\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+# The card's own paper, before a link in its sentence ("Our paper about X was published in [...]").
+_OUR_PAPER_BEFORE = re.compile(r"\bour\s+(?:paper|article|technical\s+report|preprint|publication)\b", re.IGNORECASE)
 _PROMISED = re.compile(r"\bcoming\s+soon\b|\bto\s+be\s+(?:released|published)\b|\btodo\b|\bwill\s+be\s+(?:released|published)\b",
                        re.IGNORECASE)
 # Other papers and reports: proceedings pages, preprint servers and PDFs.
@@ -70,7 +72,8 @@ _REPORT_HOSTS = re.compile(r"(?:^|\.)(?:openreview\.net|aclanthology\.org|aclweb
                            r"|jmlr\.org|link\.springer\.com|semanticscholar\.org|biorxiv\.org|medrxiv\.org"
                            r"|researchgate\.net|ojs\.aaai\.org|isca-speech\.org|ssrn\.com)$")
 _NOT_PAPER_HOSTS = frozenset({"github.com", "gitlab.com", "huggingface.co", "hf.co", "colab.research.google.com",
-                              "raw.githubusercontent.com", "img.shields.io", "zenodo.org", "wandb.ai"})
+                              "raw.githubusercontent.com", "img.shields.io", "zenodo.org", "wandb.ai",
+                              "twitter.com", "x.com", "youtube.com", "youtu.be"})  # (a tweet about a paper is none)
 # DOI and Handle resolvers: a paper when a citation gives them, else often a dataset's or software's record.
 _PERSISTENT_ID_HOSTS = frozenset({"doi.org", "dx.doi.org", "hdl.handle.net"})
 _BIBTEX_URL_FIELD = re.compile(r"\burl\s*=\s*[{\"]\s*$", re.IGNORECASE)  # `url = {...}`, not `biburl` / `bibsource`
@@ -167,7 +170,8 @@ def extract_papers(card: Card, tags: list[str], has_base_model: bool = False,
     cited_titles = [citation.title for citation in citations if citation.entry and not citation.background
                     and citation.title]
     for hit in card.urls if cited_titles else ():
-        paper = arxiv_id_from_url(hit)
+        # (an arXiv link, or one to a proceedings or preprint site: "[How does X affect Y?](https://aclanthology...)")
+        paper = arxiv_id_from_url(hit) or (hit.url.rstrip("/") if _report_host(hit.host) else None)
         label = hit.link_text or _label_before(card, hit)  # a bare URL: "- A ConvNet for the 2020s: https://arxiv..."
         if paper and paper not in papers and any(_names_title(label, title) for title in cited_titles):
             papers[paper] = evidence_row("paper", "readme", card.location(hit.start),
@@ -286,7 +290,16 @@ def _names_a_report(card: Card, hit: UrlHit, citations: list[_Citation]) -> bool
     if citation is not None and (hit.host in _PERSISTENT_ID_HOSTS or citation.entry
                                  and _BIBTEX_URL_FIELD.search(card.body, max(0, hit.start - 12), hit.start)):
         return True
-    return bool(hit.link_text) and _called_our_paper(card, hit.text_start, hit.link_text)
+    if bool(hit.link_text) and _called_our_paper(card, hit.text_start, hit.link_text):
+        return True
+    # "Our paper about X has been published in [volume 11 of a journal](...)": the sentence's one link is where it is
+    if card.lower.find("our ", max(0, hit.text_start - CONTEXT_CHARS), hit.text_start) < 0:
+        return False  # (most links: no sentence need be found)
+    if not hit.path.strip("/"):
+        return False  # a site's front page: the venue ("submitted to the [IEEE SLT workshop](https://...org/)")
+    start, end = card.sentence_bounds(hit.text_start, hit.end)
+    return (_OUR_PAPER_BEFORE.search(card.body, start, hit.text_start) is not None and not _DATA_WORDS.search(hit.link_text)
+            and sum(start <= other.start < end for other in card.urls) == 1)
 
 
 def _called_our_paper(card: Card, start: int, link_text: str) -> bool:
