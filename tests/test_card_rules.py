@@ -233,6 +233,28 @@ def test_a_name_that_links_to_a_hub_dataset_elsewhere_in_the_card_is_that_datase
     assert names(facts_of(card.split("## Evaluation")[0])) == ["tiny_papers", "Tinyarx"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "datasets"),
+    [
+        # a benchmark's name (capitalised, a hyphen, a number) that the model was fine-tuned on
+        ("TinyVid pre-trained in a self-supervised way and fine-tuned in a supervised way on Tinetics-40.",
+         ["Tinetics-40"]),
+        ("This model is a fine-tune of [someorg/tiny](https://huggingface.co/someorg/tiny), fine-tuned on SST-9.",
+         ["SST-9"]),
+        ("A copy pre-trained on Tinynet-1k.", []),  # the pretraining of a base
+        ("A model fine-tuned on the Robo-E-01 concept with DreamBooth.", []),
+        ("This model was trained on GPT-Tiny-125M with a retrieval library.", []),  # a model
+        # a shorter name of a configuration already named is that dataset
+        ("It was fine-tuned on the TinyVoice-9.0 Welsh dataset, and TinyVoice-9.0 only.", ["TinyVoice-9.0 Welsh"]),
+        # a person's Hub page, and whatever a link owns ("[x](...)'s"), is no data
+        ("It was trained on 48 images from the author's ([someone](https://huggingface.co/someone))'s photo feed.", []),
+        ("It was trained on 48 images from [Tiny Feed](https://example.org/feed)'s archive.", []),
+    ],
+)
+def test_a_numbered_benchmark_name_and_what_a_link_owns(sentence, datasets):
+    assert names(facts_of(f"# m\n\n{sentence}\n")) == datasets
+
+
 def test_a_training_data_table_names_one_source_per_row_but_not_splits_scores_or_variants():
     card = ("# m\n\n## Training data\n\nThe model saw 50 GB of text.\n\n| Source | Size (GB) |\n|---|---|\n"
             "| Tiny blog posts | 40.1 |\n| [Tiny news corpus](https://example.org/news) | 9.0 |\n| Total | 50.1 |\n\n"
@@ -609,6 +631,36 @@ def test_bibtex_outside_a_fenced_block_is_a_citation_and_its_title_finds_the_lin
     assert facts_of(indented.split("- **Cite as:**")[0])["papers"] == []
 
 
+@pytest.mark.parametrize(
+    ("body", "papers"),
+    [
+        # the author's thesis, as a PDF
+        ("A tiny model trained on contracts. The thesis can be downloaded [here](https://uni.example.edu/thesis.pdf).",
+         ["https://uni.example.edu/thesis.pdf"]),
+        # "cite the following paper ... [X](...)" asks to cite it ("following the paper" would be someone else's)
+        ("Please cite the following paper if you are using [TinyBERT](https://arxiv.org/abs/2001.00002) in research.",
+         ["arxiv:2001.00002"]),
+        ("We trained this model following the recipe in the [Tiny paper](https://arxiv.org/abs/2001.00003).", []),
+        # a link named for a model and followed by "model" is an architecture, even in "our work"
+        ("In our work, we have trained the [BigTiny](https://arxiv.org/abs/2001.00004) model for Welsh.", []),
+        # "based on ... described in [X]": the architecture's paper
+        ("Here we describe tiny-bangla, a language model based on masked language modelling described in "
+         "[TINY](https://arxiv.org/abs/2001.00005).", []),
+    ],
+)
+def test_a_thesis_a_cited_following_paper_and_papers_of_architectures(body, papers):
+    assert facts_of(f"# m\n\n{body}\n")["papers"] == papers
+
+
+def test_a_derivative_first_described_in_this_paper_cites_its_base_or_objective():
+    card = ("# m\n\nThis model is warm started from [tiny-fa](https://huggingface.co/someorg/tiny-fa). It was pretrained "
+            "with a masked language model objective. This was first described in this [paper]"
+            "(https://arxiv.org/abs/2001.00006).\n")
+    assert facts_of(card)["papers"] == []
+    assert facts_of(card.replace("This model is warm started from [tiny-fa](https://huggingface.co/someorg/tiny-fa). ",
+                                 ""))["papers"] == ["arxiv:2001.00006"]
+
+
 def test_a_cited_title_finds_its_proceedings_link_and_our_paper_is_the_one_link_of_its_sentence():
     # the BibTeX entry gives no URL; the card's link whose text is the entry's title is on a proceedings site
     cited = ("# m\n\nFor the pre-training objective, refer to [How Tiny Objectives Shape Models]"
@@ -779,6 +831,27 @@ def test_checkpoint_statements(body, status):
 )
 def test_local_paths_a_base_language_model_warm_starts_and_the_immediate_parent(sentence, bases):
     assert facts_of(f"# m\n\n{sentence}\n")["base_models"] == bases
+
+
+@pytest.mark.parametrize(
+    ("body", "base"),
+    [
+        ("This is the fine-tuned Pixel Gen 1.5 model trained on screenshots of a cartoon.", "Pixel Gen 1.5"),
+        ("The weights are initialized from pretrained Tiny-Roberta-Base and tuned on comments.", "Tiny-Roberta-Base"),
+        ("This model is trained with TINY-base as the backbone with 110M parameters.", "TINY-base"),
+        ("It was trained over Pixel Gen 1.5 with 6,000 images, 450 steps and 3 epochs.", "Pixel Gen 1.5"),
+        ("It was trained over 3 epochs.", None),
+        ("AfroTiny was created by MLM adaptation of TinyR-large model on 17 African languages.", "TinyR-large"),
+        ("The model is warm started from `tiny-fa`'s [checkpoint](https://huggingface.co/someorg/tiny-fa-base).",
+         "someorg/tiny-fa-base"),
+        ("It is based on SomeOrg's [Tiny-MUPPET](https://huggingface.co/someorg/muppet-tiny-base).",
+         "someorg/muppet-tiny-base"),
+        ("- This evaluation was based on `max_length=2048` (it can go up to 4096)", None),
+    ],
+)
+def test_base_model_named_after_the_fine_tuned_initialised_from_pretrained_and_as_the_backbone(body, base):
+    facts = facts_of(f"# m\n\n{body}\n")
+    assert (facts["base_models"][0] if facts["base_models"] else None) == base
 
 
 def test_a_quantized_copy_names_its_full_precision_model_and_how_it_was_made():

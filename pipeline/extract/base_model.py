@@ -47,7 +47,9 @@ _CUES = [
         ("finetune", ("initiali", "derived", "distilled", "started", "starting", "continue", "resumed"), 40,
          r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
          r"|\b(?:model|checkpoint)[`*]*\s+(?:is|was)\s+resumed\s+from"
-         r"|\bstart(?:ed|ing)\s+from|\bwarm-?started\s+(?:from|with)|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
+         r"|\bstart(?:ed|ing)\s+from|\bwarm[- ]?started\s+(?:from|with)|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
+        # "trained over Stable Diffusion 1.5 with 60,000 images", "created by MLM adaptation of XLM-R-large model"
+        ("finetune", ("trained over", "adaptation of"), 8, r"\btrained\s+over(?=\s+[A-Z])|\badaptation\s+of"),
         ("finetune", ("tuning", "tune"), 24,
          r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
         ("finetune", ("base model", "base trained", "base pre", "base language"), 40,
@@ -91,7 +93,8 @@ _ANY_CUE_KEYWORDS = tuple(k for k in _ANY_CUE_KEYWORDS if not any(o != k and o i
 # A cue right before a link ("a fine-tuned version of the Italian [x](...)"): a few filler words may follow it.
 _BEFORE_LINK = [
     (relation, keywords,
-     re.compile(f"(?:{cue.pattern})" + r"[\s*_`\"'(]*+(?:the\s++|an?\s++)?(?:pre-?trained\s++)?(?:\w+\s++)?$",
+     re.compile(f"(?:{cue.pattern})" + r"[\s*_`\"'(]*+(?:the\s++|an?\s++)?(?:pre-?trained\s++)?"
+                r"(?:[`*_]*+[\w.-]++[`*_]*+['’]s\s++)?(?:\w+\s++)?$",  # ("from `x`'s [checkpoint](...)")
                 re.IGNORECASE))
     for relation, keywords, cue, _ in _CUES
 ] + [
@@ -125,7 +128,7 @@ _NAMED_BEFORE_FINETUNED = re.compile(
 # A name as written after the cue: words before "model" / "checkpoint" ("Stable Diffusion 1.5 model", "a wav2vec 2.0
 # base checkpoint"), or one token shaped like a model id (`bert-base-uncased`, `GPT2-Medium`, `org/name`).
 _NAME_AFTER = re.compile(
-    r"[\s*_`\"'(]*(?:(?:the|a|an)\s+)?[\s*_`\"'(]*"
+    r"[\s*_`\"'(]*(?:(?:the|a|an)\s+)?(?:pre-?trained\s+(?=[A-Z]))?[\s*_`\"'(]*"
     r"(?:(?P<phrase>[A-Za-z0-9][\w\-/]*(?:\.\d+)*(?:[ \t]+[\w\-/]+(?:\.\d+)*){0,3}?)[*_`\"')]*"
     r"(?:[ \t]+base(?=[ \t]+model))?[ \t]+(?i:model|checkpoint)\b"
     r"|(?P<name>[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?))"
@@ -133,12 +136,12 @@ _NAME_AFTER = re.compile(
 # "using InceptionV3 as the pre-trained model", "and Anything-V3.0 as the base model": the name a training used as
 # its starting point (not "it can be used as a pre-trained checkpoint": no name comes between). The tail is looked for
 # first, on the lower-cased card (it starts with a literal: one fast scan), then the name before it.
-_AS_THE_BASE = re.compile(r"as\s+(?:an?\s+|the\s+)?(?:base|pre-?trained|initial|starting)\s+(?:model|checkpoint)\b")
+_AS_THE_BASE = re.compile(r"as\s+(?:an?\s+|the\s+)?(?:(?:base|pre-?trained|initial|starting)\s+(?:model|checkpoint)|backbone)\b")
 _NAME_USED_BEFORE = re.compile(r"\b(?:using|uses|used|use|with|and)\s+(?:the\s+)?(?P<name>[\w./-]+(?:[ \t][\w./-]+){0,3}?)"
                                r"[ \t]+$", re.IGNORECASE)
 _VERBS = frozenset({"be", "been", "can", "could", "used", "use", "is", "was", "are", "were", "will", "would", "them"})
 # "This is a fine-tuned Stable Diffusion model trained on ...": the capitalised name after "a fine-tuned"
-_A_FINE_TUNED = re.compile(r"\b(?:is|was)\s+an?\s+(?:fine-?tuned|finetuned)(?=\s+[A-Z])")
+_A_FINE_TUNED = re.compile(r"\b(?:is|was)\s+(?:an?|the)\s+(?:fine-?tuned|finetuned)(?=\s+[A-Z])")
 _ID_SHAPED = re.compile(r"[\d/_-]")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Capitalised words and a version: "SD 2.x", "Stable Diffusion 1.5", "Pixel Gen v2.0".
@@ -409,7 +412,7 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
             found.append(BaseCandidate(name, "finetune", "named prose", match.start("name"),
                                        "named before \"as the base model\"", card.sentence_around(match.start(), tail.end())))
     if not found:  # the vaguest naming, when the card says nothing more precise: "is a fine-tuned BERT model"
-        found += _names_after(card, _A_FINE_TUNED, ("tuned",), 12, 2, "finetune", "named after \"a fine-tuned\"")
+        found += _names_after(card, _A_FINE_TUNED, ("tuned",), 14, 2, "finetune", "named after \"a fine-tuned\"")
     return found
 
 
@@ -454,6 +457,8 @@ def _name_after(text: str, cue: int) -> str | None:
             return None  # "Based on Bert Model": a title naming an architecture
     else:
         name = match.group("name").rstrip(".,;:")
+        if text.startswith("=", match.end("name")):
+            return None  # "based on `max_length=2048`": a setting
         if _YEAR.fullmatch(name) or name.isdigit():
             return None  # "trained from the 2005 film ...", "pre-trained from 80 thousand hours": a count, not a model
         qualified = _QUALIFIED_NAME.match(text, match.start("name"))

@@ -92,6 +92,14 @@ _DERIVED_FROM_BEFORE = re.compile(r"\b(?:derived\s+from|based\s+on|initiali[sz]e
                                   r"|(?:fine-?tuned|continued)\s+from)\b(?:[^.]|\.\d)*$")
 _TRAINED_ON_LIST = re.compile(r"\b(?:trained|tuned|fine-?tuned|finetuned)\s+on\s+(?P<items>(?:[A-Z][\w-]*\d*\w*"
                               r"(?:\s*(?:,|\+|and)\s*))+)(?=\[)")
+# "fine-tuned in a supervised way on Kinetics-400", "trained on SST-2": a name shaped like a benchmark's (capitalised,
+# a hyphen and a number), not "pre-trained on" (the base's data) nor a model or a concept ("on GPT-2 model").
+_TRAINED_ON_NUMBERED_NAME = re.compile(
+    r"(?<![\w-])(?<!pre-)(?<!pre)(?:trained|(?:fine-?)?tuned|finetuned)(?:\s+in\s+an?\s+\w+\s+(?:way|manner|fashion))?\s+on\s+"
+    r"(?:the\s+)?(?P<name>[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-v?\d[\w.]*?)(?=[\s,;:)]|\.(?!\w))"
+    r"(?!\s+(?:model|concept|checkpoint|style|embedding|weights)\b)")
+_MODEL_FAMILIES = frozenset({"gpt", "bert", "roberta", "t5", "mt5", "opt", "llama", "bloom", "xlm", "wav2vec2",
+                             "whisper", "vit", "clip", "sd", "bart", "pythia", "falcon", "mistral"})  # ("on GPT-Neo-125M")
 _MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)")
 _LIST_ITEM = re.compile(r"(?:^|[,;(]|\band\b)\s*([^,;()]+?)\s*(?=$|[,;()]|\band\b)")
 _LIST_NAME = re.compile(r"^[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,2}$")
@@ -302,6 +310,8 @@ class _DatasetList:
                 return
             if source == "readme" and " " in name and _names_a_config_of(name, item_name_key, item_short_key):
                 return  # "wmt16 ro-en", "GLUE MNLI", "SQuAD v1.1": a configuration of a dataset already named
+            if source == item.source == "readme" and " " in item.name and _name_key(item.name.split()[0]) == name_key:
+                return  # "MCV-9.0" after "MCV-9.0 Catalan": the dataset of a configuration already named
             if source == "readme" and _names_a_version_of(name_key, item_name_key, item_short_key):
                 return  # "squadV1" after `squad`
             if source == "readme" and item.hub_id and _short_name_of(name, item.hub_id):
@@ -605,7 +615,8 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
         return [(hit.text_start, hit.link_text, None, _TRAINED_FROM_A_DATA_LINK)]
     if ("trained" in before or "tuned" in before) and DATA_OBJECT.search(plain_text(before)) and not (
             _in_excluded_section(card, hit.start)  # "Limitations: trained on [X], which ..."
-            or on_hub and _DERIVED_FROM_BEFORE.search(before)):
+            or on_hub and (_DERIVED_FROM_BEFORE.search(before) or len(segments) == 1)  # (a user, a legacy model id)
+            or card.body.startswith(("'s", "’s"), card.body.find(")", hit.end, hit.end + 2) + 1)):  # "[x](...)'s"
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
         return [(hit.text_start, hit.link_text, hub_id, "a link that is the object of 'trained on'")]
     return []
@@ -737,6 +748,11 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]
                     set(words) & _NOT_NAME_WORDS or _A_SIZE.search(name)):
                 found.append((match.start("name"), name, name if HUB_ID.match(name) and "/" in name else None,
                               "on the X dataset"))
+    for match in card.keyword_matches(_TRAINED_ON_NUMBERED_NAME, ("trained", "tuned"), before=6, after=120):
+        if match.group("name").split("-", 1)[0].lower() in _MODEL_FAMILIES:
+            continue
+        if not card.in_code(match.start()) and not _in_excluded_section(card, match.start()):
+            found.append((match.start("name"), match.group("name"), None, "a numbered name that training ran on"))
     for match in card.keyword_matches(_TRAINED_ON_LIST, ("trained on", "tuned on"), before=6, after=200):
         if card.in_code(match.start()):
             continue

@@ -24,7 +24,7 @@ _VERSION_SUFFIX = re.compile(r"v\d+$")
 
 _OWN_PAPER = re.compile(
     r"\bour\s+(?:paper|technical report|tech report|report|preprint|publication|work)\b"
-    r"|\baccompanying\s+(?:paper|report)\b"
+    r"|\baccompanying\s+(?:paper|report)\b|\b(?:the|my|our)\s+(?:\w+'?s?\s+)?thesis\b"
     # a "Paper:" / "Publications:" label, but not the "arXiv:2101.00027" of a citation
     r"|\b(?:paper|papers|technical report|tech report|preprint|arxiv|publications?)\s*(?:\*\*|__)?\s*:(?!\s?\d)"
     r"|\btechnical report\b"
@@ -52,7 +52,7 @@ _OWN_PAPER_LINK_TEXT = re.compile(
 _BACKGROUND_PAPER = re.compile(
     r"\bet al\b|\bdata ?sheet\b|\bdatasets?\b|\bdata sources\b|\bbase model\b|\bbackbone\b"
     r"|\barchitecture\b|\bpile paper\b|\bcompared?\s+(?:to|with)\b|\bthe\s+original\s+\S+\s+paper\b|\bteacher\b"
-    r"|\breplicates?\b|\bfollowing\b[^.]{0,40}\bpaper\b",
+    r"|\breplicates?\b|(?<!the\s)\bfollowing\b[^.]{0,40}\bpaper\b",  # (not "cite the following paper")
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[a-z0-9]+")
@@ -62,6 +62,9 @@ _OUR_PAPER_LINK_TEXT = re.compile(
     r"^(?:our )?(?:[\w'’-]+ ){0,2}?(?:paper|technical report|tech report|report|preprint|publication)$", re.IGNORECASE)
 # "in our EMNLP [paper](url)", "[our paper](url)": the card's own paper, whatever else the sentence mentions.
 _OUR_BEFORE_LINK = re.compile(r"\bour\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_FIRST_DESCRIBED = re.compile(r"\b(?:first|originally)\s+(?:described|introduced|proposed|presented)\s+in\b",
+                             re.IGNORECASE)
+_MODEL_AFTER = re.compile(r"\)?[*_`]*\s*(?:model|architecture)\b", re.IGNORECASE)  # just after a link
 # The card's own paper, before a link in its sentence ("Our paper about X was published in [...]").
 _OUR_PAPER_BEFORE = re.compile(r"\bour\s+(?:paper|article|technical\s+report|preprint|publication)\b", re.IGNORECASE)
 _PROMISED = re.compile(r"\bcoming\s+soon\b|\bto\s+be\s+(?:released|published)\b|\btodo\b|\bwill\s+be\s+(?:released|published)\b",
@@ -378,16 +381,19 @@ def _rule_keeping(card: Card, start: int, end: int, link_text: str, citations: l
         return None
     if _called_our_paper(card, start, link_text):
         return "presented as this model's paper"
-    if _BACKGROUND_PAPER.search(sentence) or _BACKGROUND_PAPER.search(link_text):
-        return None
+    if _BACKGROUND_PAPER.search(sentence) or _BACKGROUND_PAPER.search(link_text) or _MODEL_AFTER.match(card.body, end):
+        return None  # (and "we trained the [BigBird](arxiv...) model": an architecture, named by its paper)
+    if has_base_model and _FIRST_DESCRIBED.search(sentence):
+        return None  # a derivative's "first described in this [paper]": its base's or its objective's paper
     if _OWN_PAPER.search(sentence):
         return "presented as this model's paper"
     if _OWN_PAPER_LINK_TEXT.match(link_text.strip()):
         # "T5 was introduced in [this paper] and first released at [this page]": the architecture card's sentence,
         # copied onto a card of a T5 pretrained on Finnish
         return None if repo_id and _introduces_another_model(sentence, repo_id) else "presented as this model's paper"
-    if _INTRODUCED_IN.search(sentence) and not has_base_model and not _FINE_TUNED.search(
-            card.body, end, card.sentence_bounds(start, end)[1]):
-        # ("X proposed in [paper] that we fine-tune ...": the paper introduced the model this one was tuned from)
+    if _INTRODUCED_IN.search(sentence) and not has_base_model and "based on" not in sentence.lower() and not (
+            _FINE_TUNED.search(card.body, end, card.sentence_bounds(start, end)[1])):
+        # ("X proposed in [paper] that we fine-tune ...": the paper introduced the model this one was tuned from;
+        # "a model based on masked language modelling described in [BERT](...)": the architecture's)
         return "the paper that introduced this model"
     return None
