@@ -185,6 +185,9 @@ def test_the_library_script_and_config_that_trained_the_model_are_its_recipe_the
         ("To learn to train agents, follow the [course](https://github.com/someone/rl-course).", "other"),
         ("You can fine-tune it further with [the examples](https://github.com/someone/examples).", "other"),
         ("Built with the [Foo toolkit](https://github.com/other-org/foo), a general framework.", "other"),
+        # the code a project says it is based on is the code its models were trained with
+        ("This project is based on the official code of TINY: https://github.com/other-org/tiny", "training"),
+        ("See the official code of TINY: https://github.com/other-org/tiny", "other"),
     ],
 )
 def test_code_link_roles(sentence, role):
@@ -975,6 +978,16 @@ def test_on_a_subset_of_x_dataset_and_an_emphasised_name(sentence, datasets):
 def test_a_version_written_onto_a_declared_dataset_is_that_dataset():
     card = "---\ndatasets:\n- notes\n---\n# m\n\nA fine-tuned version of tiny-base on the notesV1 dataset.\n"
     assert names(facts_of(card)) == ["notes"]
+    # and a declared versioned dataset, named without its version
+    card = "---\ndatasets:\n- someorg/tiny_voice_8_0\n---\n# m\n\nFine-tuned on the tiny_voice dataset.\n"
+    assert names(facts_of(card)) == ["someorg/tiny_voice_8_0"]
+
+
+def test_a_well_known_corpus_name_inside_a_longer_name_is_not_that_corpus():
+    card = ("# m\n\nThis model was pretrained on a web corpus, following the approach described in the paper "
+            "**COCO-DR: Combating Shifts**.\n")
+    assert names(facts_of(card)) == []
+    assert names(facts_of(card.replace("COCO-DR: ", "MS COCO. "))) == ["MS COCO"]
 
 
 def test_a_paper_that_proposed_the_model_this_one_was_tuned_from_is_not_its_paper():

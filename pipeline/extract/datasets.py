@@ -157,7 +157,7 @@ NAMED_CORPORA = [
     ("CC-News", "news", r"\bCC-?News\b", r"cc_?news|cc-news"),
     ("LAION", "laion", r"\bLAION(?:-\d+[BMK]|-Aesthetics|-COCO)?\b", r"laion"),
     ("ImageNet", "imagenet", r"\bImageNet(?:-1[kK]|-21[kK]|-22[kK])?\b", r"imagenet"),
-    ("COCO", "coco", r"\b(?:MS[- ]?)?COCO\b", r"coco"),
+    ("COCO", "coco", r"\b(?:MS[- ]?)?COCO\b(?!-)", r"coco"),  # (not "COCO-DR", another name)
     ("Common Voice", "common voice", r"\bCommon Voice\b", r"common_voice"),
     ("LibriSpeech", "librispeech", r"\bLibriSpeech\b", r"librispeech"),
     ("UltraChat", "ultrachat", r"\bUltraChat\b", r"ultrachat"),
@@ -358,8 +358,11 @@ def _names_a_config_of(name: str, *keys: str) -> bool:
 
 
 def _names_a_version_of(name_key: str, *keys: str) -> bool:
-    """Whether a name is a dataset already named with a version written onto it ("squadV1" after `squad`)."""
-    return any(key and name_key.startswith(key) and _VERSION_SUFFIX.fullmatch(name_key, len(key)) for key in keys)
+    """Whether a name is a dataset already named with a version written onto it ("squadV1" after `squad`), or a
+    versioned one already named without its version ("common_voice" after `common_voice_8_0`)."""
+    return any(key and (name_key.startswith(key) and _VERSION_SUFFIX.fullmatch(name_key, len(key))
+                        or key.startswith(name_key) and len(name_key) >= 4 and key[len(name_key):].isdigit())
+               for key in keys)
 
 
 _VERSION_SUFFIX = re.compile(r"v\d+(?:\.\d+)*")

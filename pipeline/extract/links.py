@@ -128,8 +128,10 @@ _TRAINED_ON_NOTEBOOK = re.compile(r"\b(?:trained|tuned)\s+(?:on|in|with)\s+(?:th
 # ... or "check the fine-tuning and evaluation scripts in the official [repository]": it holds this model's recipe
 _TRAINING_DETAILS = cue(
     r"\bfor\s+(?:the\s+|more\s+)?details\s+(?:about|of|on)\s+(?:the\s+|its\s+)?(?:pre-?)?training\b"
-    r"|\b(?:check|see|find)\s+(?:out\s+)?the\s+(?:pre-?training|fine-?tuning|training)\s+(?:and\s+\w+\s+)?scripts?\b",
-    ("details", "script"))
+    r"|\b(?:check|see|find)\s+(?:out\s+)?the\s+(?:pre-?training|fine-?tuning|training)\s+(?:and\s+\w+\s+)?scripts?\b"
+    # "This project is based on the official code of ELECTRA: <link>": the code the models were trained with
+    r"|\b(?:project|models?|work)\s+(?:is|are|was|were)\s+based\s+on\s+the\s+(?:official\s+)?(?:code|codebase)\s+of\b",
+    ("details", "script", "based"))
 _COURSE = cue(r"\b(?:course|class|tutorial|unit\s*\d+|lesson|hackathon|documentation|docs)\b",
               ("course", "class", "tutorial", "unit", "lesson", "hackathon", "doc"))
 _PROMISED = cue(
