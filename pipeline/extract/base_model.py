@@ -54,8 +54,7 @@ _CUES = [
          r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
         ("finetune", ("base model", "base trained", "base pre", "base language"), 40,
          r"\bthe\s+base\s+(?:pre-?trained\s+|trained\s+|language\s+)?model\s+(?:used\s+)?(?:is|was)|\bbase\s+model\s*:"
-         r"|\bwith\s+the(?=\s+\S+\s+base\s+model)|\b(?:using|from)\s+the\s+base\s+model"
-         r"|^\W{0,3}base\s+model"),  # "Base model [x](...)": a sentence of its own (read before links)
+         r"|\bwith\s+the(?=\s+\S+\s+base\s+model)|\b(?:using|from)\s+the\s+base\s+model"),
         # "It is fine-tuned on multilingual BERT model": on a model, not on data ("on the X dataset")
         ("finetune", ("tuned on",), 8,
          r"\b(?:fine-?tuned|finetuned)\s+on(?=\s+(?:the\s+|an?\s+)?(?:[\w.\-/]+\s+){1,3}model\b)"),
@@ -75,10 +74,6 @@ _CUES = [
         ("finetune", ("version",), 24,
          r"\b(?:smaller|distilled|compressed|pruned|reduced|lighter|trimmed)\s+versions?\s+of"),
         ("quantized", ("quantized",), 2, r"\bquantized\s+(?:version\s+)?(?:of|from)"),
-        # "The original fp32 model comes from the fine-tuned model [x](...)": a lower-precision copy of x
-        ("quantized", ("original fp", "original bf", "original float"), 6,
-         r"\bthe\s+original\s+(?:fp32|fp16|bf16|float32|float16)\s+model\s+(?:is|comes)\s+from"
-         r"(?:\s+the\s+(?:fine-?tuned\s+)?model)?"),
         ("adapter", ("adapter", "lora"), 2, r"\b(?:adapter|lora)(?:\]\([^)\s]*\))?\s+(?:weights\s+)?(?:for|of|on)"),
         ("adapter", ("embedding",), 20, r"\btextual\s+inversion\s+embedding(?:\s+by\s+\S+)?\s+for"),
         ("merge", ("merge",), 2, r"\bmerge\s+of"),
@@ -87,7 +82,7 @@ _CUES = [
 # Every keyword a cue needs, and "tuned" for a base named before "fine-tuned": a link with none of them near it has
 # no candidate.
 _ANY_CUE_KEYWORDS = tuple(dict.fromkeys([keyword for _, keywords, _, _ in _CUES for keyword in keywords]
-                                        + ["tuned", "encoder", "backbone", "蒸馏", "微调"]))
+                                        + ["tuned", "encoder", "backbone", "蒸馏", "微调", "32 model", "16 model"]))
 # (a keyword that holds another one is found wherever that one is: only the shortest are looked for)
 _ANY_CUE_KEYWORDS = tuple(k for k in _ANY_CUE_KEYWORDS if not any(o != k and o in k for o in _ANY_CUE_KEYWORDS))
 # A cue right before a link ("a fine-tuned version of the Italian [x](...)"): a few filler words may follow it.
@@ -102,6 +97,12 @@ _BEFORE_LINK = [
     # (a cue of links only: named prose after it is read by the "Fine-tune t5-base model" cue)
     ("finetune", ("tuned",), re.compile(r"(?:(?<![^\n])|(?<=[.!?]\s))\W{0,3}(?:fine[- ]?tuned|finetuned)[\s*_`\"'(]*$",
                                         re.IGNORECASE)),
+    # Cues of links only (named prose never follows them): "Base model [x](...)", a sentence of its own; "The
+    # original fp32 model comes from the fine-tuned model [x](...)", a lower-precision copy of x.
+    ("finetune", ("base model",), re.compile(r"^\W{0,3}base\s+model[\s*_`\"'(]*(?:is\s+)?$", re.IGNORECASE)),
+    ("quantized", ("32 model", "16 model"),
+     re.compile(r"\bthe\s+original\s+(?:fp32|fp16|bf16|float32|float16)\s+model\s+(?:is|comes)\s+from"
+                r"(?:\s+the\s+(?:fine-?tuned\s+)?model)?\s*$", re.IGNORECASE)),
 ]
 # "The model was fine-tuned with [x](https://huggingface.co/x)": a Hub model page that the fine-tuning used is the
 # model it started from (read before Hub model links only: other links and names after it are tools or settings,
@@ -297,7 +298,8 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
                                        "pretrained model of the training configuration", match.group()))
     body = card.body
     for hit in card.urls:
-        model_id = _local_path_linked_as_a_model(hit) or hub_model_id(hit)
+        model_id = hub_model_id(hit)
+        model_id = _local_path_linked_as_a_model(hit, model_id) or model_id
         if card.in_code(hit.start):
             continue
         if not model_id:
@@ -343,16 +345,18 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
     return found
 
 
-def _local_path_linked_as_a_model(hit: UrlHit) -> str | None:
+def _local_path_linked_as_a_model(hit: UrlHit, model_id: str | None) -> str | None:
     """A local folder that a generated card links as if it were a Hub model: the Trainer template writes "a fine-tuned
     version of [x](https://huggingface.co/x)" with whatever path it was given (`/models/x-base`, `./x-base/`,
     `out/run1/checkpoint-500`). A path that no Hub id can be (rooted, relative, or of three parts or more) is then the
     base as written, as no Hub id names it."""
-    text = hit.link_text.strip()
-    if hit.host not in ("huggingface.co", "hf.co") or " " in text:
+    if hit.host not in ("huggingface.co", "hf.co"):
         return None
-    if not (text.startswith(("/", ".", "~")) or text.rstrip("/").count("/") >= 2) and hub_model_id(hit):
-        return None  # `org/name`: a Hub id, read by hub_model_id (`models/x-base` is none: a folder)
+    text = hit.link_text.strip()
+    if " " in text:
+        return None
+    if model_id and not (text.startswith(("/", ".", "~")) or text.rstrip("/").count("/") >= 2):
+        return None  # `org/name`: a Hub id, `model_id` (`models/x-base` is none: a folder)
     if [s for s in hit.path.split("/") if s not in ("", ".")] != [s for s in text.split("/") if s not in ("", ".", "~")]:
         return None  # a link whose text is not its own target: written by a person, read as a Hub link or not at all
     return text

@@ -93,11 +93,13 @@ _DERIVED_FROM_BEFORE = re.compile(r"\b(?:derived\s+from|based\s+on|initiali[sz]e
 _TRAINED_ON_LIST = re.compile(r"\b(?:trained|tuned|fine-?tuned|finetuned)\s+on\s+(?P<items>(?:[A-Z][\w-]*\d*\w*"
                               r"(?:\s*(?:,|\+|and)\s*))+)(?=\[)")
 # "fine-tuned in a supervised way on Kinetics-400", "trained on SST-2": a name shaped like a benchmark's (capitalised,
-# a hyphen and a number), not "pre-trained on" (the base's data) nor a model or a concept ("on GPT-2 model").
-_TRAINED_ON_NUMBERED_NAME = re.compile(
-    r"(?<![\w-])(?<!pre-)(?<!pre)(?:trained|(?:fine-?)?tuned|finetuned)(?:\s+in\s+an?\s+\w+\s+(?:way|manner|fashion))?\s+on\s+"
-    r"(?:the\s+)?(?P<name>[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-v?\d[\w.]*?)(?=[\s,;:)]|\.(?!\w))"
+# a hyphen and a number), not "pre-trained on" (the base's data) nor a model or a concept ("on GPT-2 model"). Matched
+# after each "trained on" / "tuned on" / "way on" of the card (offsets other readers look up too), anchored: no scan.
+_NUMBERED_NAME = re.compile(
+    r"\s+(?:the\s+)?(?P<name>[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-v?\d[\w.]*?)(?=[\s,;:)]|\.(?!\w))"
     r"(?!\s+(?:model|concept|checkpoint|style|embedding|weights)\b)")
+_TUNED_IN_A_WAY = re.compile(r"(?:trained|tuned)\s+in\s+an?\s+\w+$")  # before " way on"
+_MODEL_ASIDE = re.compile(r"\s*\([^)\n]{0,40}\b(?:GPT|BERT|T5|[Mm]odel)")  # "on X-2 (Portuguese GPT-2 small)"
 _MODEL_FAMILIES = frozenset({"gpt", "bert", "roberta", "t5", "mt5", "opt", "llama", "bloom", "xlm", "wav2vec2",
                              "whisper", "vit", "clip", "sd", "bart", "pythia", "falcon", "mistral"})  # ("on GPT-Neo-125M")
 _MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)")
@@ -267,7 +269,7 @@ def _linked_names(card: Card) -> dict[str, str]:
     scientific_papers)"): a name in prose is then that dataset, "fine-tuned on the arXiv dataset" `scientific_papers`."""
     aliases = {}
     for hit in card.urls:
-        hub_id = _hub_dataset_id(hit) if hit.link_text else None
+        hub_id = _hub_dataset_id(hit) if hit.link_text and hit.path.startswith("/datasets/") else None
         if hub_id:
             text = hit.link_text.strip("`*_ ").lower().removeprefix("the ")
             aliases.setdefault(_name_key(text.removesuffix(" dataset").removesuffix(" corpus")), hub_id)
@@ -751,11 +753,7 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]
                     set(words) & _NOT_NAME_WORDS or _A_SIZE.search(name)):
                 found.append((match.start("name"), name, name if HUB_ID.match(name) and "/" in name else None,
                               "on the X dataset"))
-    for match in card.keyword_matches(_TRAINED_ON_NUMBERED_NAME, ("trained", "tuned"), before=6, after=120):
-        if match.group("name").split("-", 1)[0].lower() in _MODEL_FAMILIES:
-            continue
-        if not card.in_code(match.start()) and not _in_excluded_section(card, match.start()):
-            found.append((match.start("name"), match.group("name"), None, "a numbered name that training ran on"))
+    found += _numbered_names_trained_on(card)
     for match in card.keyword_matches(_TRAINED_ON_LIST, ("trained on", "tuned on"), before=6, after=200):
         if card.in_code(match.start()):
             continue
@@ -765,6 +763,25 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]
                 found.append((match.start("items") + match.group("items").find(item), name, None,
                               "named in a 'trained on' list"))
         found += _names_after_the_links(card, match.end())
+    return found
+
+
+def _numbered_names_trained_on(card: Card) -> list[tuple[int, str, str | None, str]]:
+    found = []
+    lower = card.lower
+    for keyword in ("trained on", "tuned on", " way on"):
+        for at in card.keyword_at(keyword):
+            if keyword == " way on":
+                if not _TUNED_IN_A_WAY.search(lower, max(0, at - 40), at):
+                    continue
+            elif lower.endswith(("pre", "pre-"), 0, at) or (at and lower[at - 1].isalpha() and keyword == "trained on"):
+                continue  # "pre-trained on", "untrained on" ("fine-tuned", "finetuned" are fine)
+            match = _NUMBERED_NAME.match(card.body, at + len(keyword))
+            if match is None or match.group("name").split("-", 1)[0].lower() in _MODEL_FAMILIES or (
+                    _MODEL_ASIDE.match(card.body, match.end())):
+                continue
+            if not card.in_code(at) and not _in_excluded_section(card, at):
+                found.append((match.start("name"), match.group("name"), None, "a numbered name that training ran on"))
     return found
 
 

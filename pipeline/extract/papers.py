@@ -24,7 +24,7 @@ _VERSION_SUFFIX = re.compile(r"v\d+$")
 
 _OWN_PAPER = re.compile(
     r"\bour\s+(?:paper|technical report|tech report|report|preprint|publication|work)\b"
-    r"|\baccompanying\s+(?:paper|report)\b|\b(?:the|my|our)\s+(?:\w+'?s?\s+)?thesis\b"
+    r"|\baccompanying\s+(?:paper|report)\b"
     # a "Paper:" / "Publications:" label, but not the "arXiv:2101.00027" of a citation
     r"|\b(?:paper|papers|technical report|tech report|preprint|arxiv|publications?)\s*(?:\*\*|__)?\s*:(?!\s?\d)"
     r"|\btechnical report\b"
@@ -52,7 +52,7 @@ _OWN_PAPER_LINK_TEXT = re.compile(
 _BACKGROUND_PAPER = re.compile(
     r"\bet al\b|\bdata ?sheet\b|\bdatasets?\b|\bdata sources\b|\bbase model\b|\bbackbone\b"
     r"|\barchitecture\b|\bpile paper\b|\bcompared?\s+(?:to|with)\b|\bthe\s+original\s+\S+\s+paper\b|\bteacher\b"
-    r"|\breplicates?\b|(?<!the\s)\bfollowing\b[^.]{0,40}\bpaper\b",  # (not "cite the following paper")
+    r"|\breplicates?\b|\bfollowing\b(?<!the following)[^.]{0,40}\bpaper\b",  # (not "cite the following paper")
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[a-z0-9]+")
@@ -65,8 +65,10 @@ _OUR_BEFORE_LINK = re.compile(r"\bour\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _FIRST_DESCRIBED = re.compile(r"\b(?:first|originally)\s+(?:described|introduced|proposed|presented)\s+in\b",
                              re.IGNORECASE)
 _MODEL_AFTER = re.compile(r"\)?[*_`]*\s*(?:model|architecture)\b", re.IGNORECASE)  # just after a link
+_THESIS = re.compile(r"\b(?:the|my|our)\s+(?:\w+'?s?\s+)?thesis\b", re.IGNORECASE)  # the author's thesis
 # The card's own paper, before a link in its sentence ("Our paper about X was published in [...]").
 _OUR_PAPER_BEFORE = re.compile(r"\bour\s+(?:paper|article|technical\s+report|preprint|publication)\b", re.IGNORECASE)
+_OUR_PAPER_WORDS = re.compile(r"our\s+(?:paper|article|technical\s+report|preprint|publication)")  # literal-led: fast
 _PROMISED = re.compile(r"\bcoming\s+soon\b|\bto\s+be\s+(?:released|published)\b|\btodo\b|\bwill\s+be\s+(?:released|published)\b",
                        re.IGNORECASE)
 # Other papers and reports: proceedings pages, preprint servers and PDFs.
@@ -296,7 +298,7 @@ def _names_a_report(card: Card, hit: UrlHit, citations: list[_Citation]) -> bool
     if bool(hit.link_text) and _called_our_paper(card, hit.text_start, hit.link_text):
         return True
     # "Our paper about X has been published in [volume 11 of a journal](...)": the sentence's one link is where it is
-    if card.lower.find("our ", max(0, hit.text_start - CONTEXT_CHARS), hit.text_start) < 0:
+    if _OUR_PAPER_WORDS.search(card.lower, max(0, hit.text_start - CONTEXT_CHARS), hit.text_start) is None:
         return False  # (most links: no sentence need be found)
     if not hit.path.strip("/"):
         return False  # a site's front page: the venue ("submitted to the [IEEE SLT workshop](https://...org/)")
@@ -385,7 +387,7 @@ def _rule_keeping(card: Card, start: int, end: int, link_text: str, citations: l
         return None  # (and "we trained the [BigBird](arxiv...) model": an architecture, named by its paper)
     if has_base_model and _FIRST_DESCRIBED.search(sentence):
         return None  # a derivative's "first described in this [paper]": its base's or its objective's paper
-    if _OWN_PAPER.search(sentence):
+    if _OWN_PAPER.search(sentence) or "thesis" in sentence and _THESIS.search(sentence):
         return "presented as this model's paper"
     if _OWN_PAPER_LINK_TEXT.match(link_text.strip()):
         # "T5 was introduced in [this paper] and first released at [this page]": the architecture card's sentence,
