@@ -32,7 +32,8 @@ _NOT_MODEL_PAGES = {"datasets", "spaces", "docs", "blog", "papers", "models", "c
 _BASE_FIELDS = frozenset({"finetuned from model", "fine-tuned from", "finetuned from", "language model",
                 "base model", "base_model", "pretrained model", "pre-trained model", "initialized from",
                 "initialised from", "parent model", "backbone", "base checkpoint", "foundation model",
-                "student", "student model", "pretrained model used", "pre-trained model used", "base model used"})  # distillation: the student starts from that model's weights
+                "student", "student model",  # distillation: the student starts from that model's weights
+                "pretrained model used", "pre-trained model used", "base model used"})
 _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or_path|base_model)["']?\s*[:=]\s*["']?"""
                          r"""([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)""")
 # Cues just before a base model's name or link, each with the relation it states, the keywords one of which it
@@ -137,7 +138,8 @@ _NAME_AFTER = re.compile(
 # "using InceptionV3 as the pre-trained model", "and Anything-V3.0 as the base model": the name a training used as
 # its starting point (not "it can be used as a pre-trained checkpoint": no name comes between). The tail is looked for
 # first, on the lower-cased card (it starts with a literal: one fast scan), then the name before it.
-_AS_THE_BASE = re.compile(r"as\s+(?:an?\s+|the\s+)?(?:(?:base|pre-?trained|initial|starting)\s+(?:model|checkpoint)|backbone)\b")
+_AS_THE_BASE = re.compile(r"as\s+(?:an?\s+|the\s+)?(?:(?:base|pre-?trained|initial|starting)\s+(?:model|checkpoint)"
+                          r"|backbone)\b")
 _NAME_USED_BEFORE = re.compile(r"\b(?:using|uses|used|use|with|and)\s+(?:the\s+)?(?P<name>[\w./-]+(?:[ \t][\w./-]+){0,3}?)"
                                r"[ \t]+$", re.IGNORECASE)
 _VERBS = frozenset({"be", "been", "can", "could", "used", "use", "is", "was", "are", "were", "will", "would", "them"})
@@ -357,7 +359,8 @@ def _local_path_linked_as_a_model(hit: UrlHit, model_id: str | None) -> str | No
         return None
     if model_id and not (text.startswith(("/", ".", "~")) or text.rstrip("/").count("/") >= 2):
         return None  # `org/name`: a Hub id, `model_id` (`models/x-base` is none: a folder)
-    if [s for s in hit.path.split("/") if s not in ("", ".")] != [s for s in text.split("/") if s not in ("", ".", "~")]:
+    parts = [part for part in text.split("/") if part not in ("", ".", "~")]
+    if [part for part in hit.path.split("/") if part not in ("", ".")] != parts:
         return None  # a link whose text is not its own target: written by a person, read as a Hub link or not at all
     return text
 

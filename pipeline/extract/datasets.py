@@ -100,8 +100,9 @@ _NUMBERED_NAME = re.compile(
     r"(?!\s+(?:model|concept|checkpoint|style|embedding|weights)\b)")
 _TUNED_IN_A_WAY = re.compile(r"(?:trained|tuned)\s+in\s+an?\s+\w+$")  # before " way on"
 _MODEL_ASIDE = re.compile(r"\s*\([^)\n]{0,40}\b(?:GPT|BERT|T5|[Mm]odel)")  # "on X-2 (Portuguese GPT-2 small)"
+# (a model's name, "trained on GPT-Neo-125M with a retrieval library")
 _MODEL_FAMILIES = frozenset({"gpt", "bert", "roberta", "t5", "mt5", "opt", "llama", "bloom", "xlm", "wav2vec2",
-                             "whisper", "vit", "clip", "sd", "bart", "pythia", "falcon", "mistral"})  # ("on GPT-Neo-125M")
+                             "whisper", "vit", "clip", "sd", "bart", "pythia", "falcon", "mistral"})
 _MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)")
 _LIST_ITEM = re.compile(r"(?:^|[,;(]|\band\b)\s*([^,;()]+?)\s*(?=$|[,;()]|\band\b)")
 _LIST_NAME = re.compile(r"^[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,2}$")
@@ -265,8 +266,8 @@ def extract_datasets(
 
 
 def _linked_names(card: Card) -> dict[str, str]:
-    """The Hub dataset each name links to anywhere in the card ("evaluated on the [arxiv dataset](.../datasets/
-    scientific_papers)"): a name in prose is then that dataset, "fine-tuned on the arXiv dataset" `scientific_papers`."""
+    """The Hub dataset each link text names, anywhere in the card ("evaluated on the [arxiv dataset](.../datasets/
+    scientific_papers)"): that name in prose is then that dataset ("fine-tuned on the arXiv dataset")."""
     aliases = {}
     for hit in card.urls:
         hub_id = _hub_dataset_id(hit) if hit.link_text and hit.path.startswith("/datasets/") else None

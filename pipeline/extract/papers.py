@@ -303,8 +303,8 @@ def _names_a_report(card: Card, hit: UrlHit, citations: list[_Citation]) -> bool
     if not hit.path.strip("/"):
         return False  # a site's front page: the venue ("submitted to the [IEEE SLT workshop](https://...org/)")
     start, end = card.sentence_bounds(hit.text_start, hit.end)
-    return (_OUR_PAPER_BEFORE.search(card.body, start, hit.text_start) is not None and not _DATA_WORDS.search(hit.link_text)
-            and sum(start <= other.start < end for other in card.urls) == 1)
+    return (_OUR_PAPER_BEFORE.search(card.body, start, hit.text_start) is not None
+            and not _DATA_WORDS.search(hit.link_text) and sum(start <= other.start < end for other in card.urls) == 1)
 
 
 def _called_our_paper(card: Card, start: int, link_text: str) -> bool:
