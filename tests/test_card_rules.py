@@ -187,6 +187,9 @@ def test_the_library_script_and_config_that_trained_the_model_are_its_recipe_the
         ("Built with the [Foo toolkit](https://github.com/other-org/foo), a general framework.", "other"),
         # the code a project says it is based on is the code its models were trained with
         ("This project is based on the official code of TINY: https://github.com/other-org/tiny", "training"),
+        # "pre-trained" in a link's text names weights, not the code that trained them
+        ("The weights were downloaded from [Tiny V3 pre-trained](https://github.com/other-org/tiny/blob/main/w.md).",
+         "other"),
         ("See the official code of TINY: https://github.com/other-org/tiny", "other"),
     ],
 )
@@ -655,6 +658,25 @@ def test_a_thesis_a_cited_following_paper_and_papers_of_architectures(body, pape
     assert facts_of(f"# m\n\n{body}\n")["papers"] == papers
 
 
+@pytest.mark.parametrize(
+    ("body", "papers"),
+    [
+        # "the original paper": the base's, the architecture's or the dataset's
+        ("For a detailed description, please refer to the original paper [TINY: Pre-training Tiny Encoders]"
+         "(https://openreview.net/pdf?id=tiny1).", []),
+        ("It slightly outperforms the results reported in the original paper: [Tiny-MS: Summaries of Tiny Studies]"
+         "(https://arxiv.org/abs/2001.00007).", []),
+        # a heading that is a sentence asking to cite the work heads no citation section: a table of data follows
+        ("###### We would be happy to know if the resource helps your work, so please cite our work\n\n"
+         "| Data | Size |\n|---|---|\n| [TinyQA](https://doi.org/10.1/tinyqa) | 7,974 |", []),
+        ("## Citation\n\nPlease cite [Tiny Alignment](https://doi.org/10.1/tinyalign).",
+         ["https://doi.org/10.1/tinyalign"]),
+    ],
+)
+def test_the_original_paper_and_a_sentence_for_a_citation_heading(body, papers):
+    assert facts_of(f"# m\n\n{body}\n")["papers"] == papers
+
+
 def test_a_derivative_first_described_in_this_paper_cites_its_base_or_objective():
     card = ("# m\n\nThis model is warm started from [tiny-fa](https://huggingface.co/someorg/tiny-fa). It was pretrained "
             "with a masked language model objective. This was first described in this [paper]"
@@ -786,6 +808,10 @@ def test_further_trained_and_pretrained_from_name_the_base(sentence, bases):
         # one file of a run; two versions that are no steps of one run
         ("- `pixel-5000.ckpt`: trained for 5,000 steps.", "none"),
         ("- `pixel-v1.ckpt`: 20 steps of sampling give good images\n- `pixel-v2.ckpt`: use 30 steps", "none"),
+        # a model's final weights, however they are called
+        ("All pre-trained checkpoints were published with the same 224x224 input resolution.", "none"),
+        ("The vendor released ready-to-use IPU-trained model checkpoints and configuration files.", "none"),
+        ("We release all intermediate checkpoints of the run.", "mentioned"),
     ],
 )
 def test_checkpoint_statements(body, status):
@@ -853,6 +879,29 @@ def test_local_paths_a_base_language_model_warm_starts_and_the_immediate_parent(
     ],
 )
 def test_base_model_named_after_the_fine_tuned_initialised_from_pretrained_and_as_the_backbone(body, base):
+    facts = facts_of(f"# m\n\n{body}\n")
+    assert (facts["base_models"][0] if facts["base_models"] else None) == base
+
+
+@pytest.mark.parametrize(
+    ("body", "base"),
+    [
+        # a base named in prose, then the one Hub link of a size or version of it: the Hub id names it better
+        ("A fine-tuned model based on the **TinyBERTaV3** model of SomeOrg.\n\nSee [the base]"
+         "(https://huggingface.co/someorg/tiny-berta-v3-base).", "someorg/tiny-berta-v3-base"),
+        ("A fine-tuned model based on the **TinyBERTaV3** model of SomeOrg.\n\nCompare [a long variant]"
+         "(https://huggingface.co/other/tiny-berta-v3-longformer-4096).", "TinyBERTaV3"),
+        # a rate is no model, a version may be ("trained from 1.5": the card's family's 1.5)
+        ("Training ran over 94 epochs with a learning rate starting from 0.225.", None),
+        ("Trained from 1.5 with a VAE.", "1.5"),
+        # a Stable Diffusion that a DreamBooth model was "trained on" is its base, not its data
+        ("Trained on Stable Diffusion v1.5 using DreamBooth.\n\nTrained on 20 images.", "Stable Diffusion v1.5"),
+        ("Textual Inversion Embedding by Some Person For PG 2.x trained on 768x768 images.", "PG 2.x"),
+        ("此模型基于 [tiny-bert-chinese](https://huggingface.co/tiny-bert-chinese) 版本 BERT 模型。",
+         "tiny-bert-chinese"),
+    ],
+)
+def test_a_named_base_takes_the_hub_id_of_its_link_and_a_rate_is_no_base(body, base):
     facts = facts_of(f"# m\n\n{body}\n")
     assert (facts["base_models"][0] if facts["base_models"] else None) == base
 

@@ -76,14 +76,17 @@ _CUES = [
          r"\b(?:smaller|distilled|compressed|pruned|reduced|lighter|trimmed)\s+versions?\s+of"),
         ("quantized", ("quantized",), 2, r"\bquantized\s+(?:version\s+)?(?:of|from)"),
         ("adapter", ("adapter", "lora"), 2, r"\b(?:adapter|lora)(?:\]\([^)\s]*\))?\s+(?:weights\s+)?(?:for|of|on)"),
-        ("adapter", ("embedding",), 20, r"\btextual\s+inversion\s+embedding(?:\s+by\s+\S+)?\s+for"),
+        ("adapter", ("embedding",), 20, r"\btextual\s+inversion\s+embedding(?:\s+by\s+\S+(?:\s+\S+)?)?\s+for"),
+        # "Trained on Stable Diffusion v1.5 using Dreambooth", "Trained on SD 2.1 768x768": a model, not data
+        ("finetune", ("trained on",), 2,
+         r"\btrained\s+on(?=\s+(?:the\s+)?(?:[Ss]table\s+[Dd]iffusion|SD)\s*v?\d)"),
         ("merge", ("merge",), 2, r"\bmerge\s+of"),
     ]
 ]
 # Every keyword a cue needs, and "tuned" for a base named before "fine-tuned": a link with none of them near it has
 # no candidate.
 _ANY_CUE_KEYWORDS = tuple(dict.fromkeys([keyword for _, keywords, _, _ in _CUES for keyword in keywords]
-                                        + ["tuned", "encoder", "backbone", "蒸馏", "微调", "32 model", "16 model"]))
+                                        + ["tuned", "encoder", "backbone", "蒸馏", "微调", "基于", "32 model", "16 model"]))
 # (a keyword that holds another one is found wherever that one is: only the shortest are looked for)
 _ANY_CUE_KEYWORDS = tuple(k for k in _ANY_CUE_KEYWORDS if not any(o != k and o in k for o in _ANY_CUE_KEYWORDS))
 # A cue right before a link ("a fine-tuned version of the Italian [x](...)"): a few filler words may follow it.
@@ -101,6 +104,7 @@ _BEFORE_LINK = [
     # Cues of links only (named prose never follows them): "Base model [x](...)", a sentence of its own; "The
     # original fp32 model comes from the fine-tuned model [x](...)", a lower-precision copy of x.
     ("finetune", ("base model",), re.compile(r"^\W{0,3}base\s+model[\s*_`\"'(]*(?:is\s+)?$", re.IGNORECASE)),
+    ("finetune", ("基于",), re.compile(r"基于\s*$")),  # "此模型基于 [x](...)": based on x
     ("quantized", ("32 model", "16 model"),
      re.compile(r"\bthe\s+original\s+(?:fp32|fp16|bf16|float32|float16)\s+model\s+(?:is|comes)\s+from"
                 r"(?:\s+the\s+(?:fine-?tuned\s+)?model)?\s*$", re.IGNORECASE)),
@@ -146,7 +150,11 @@ _VERBS = frozenset({"be", "been", "can", "could", "used", "use", "is", "was", "a
 # "This is a fine-tuned Stable Diffusion model trained on ...": the capitalised name after "a fine-tuned"
 _A_FINE_TUNED = re.compile(r"\b(?:is|was)\s+(?:an?|the)\s+(?:fine-?tuned|finetuned)(?=\s+[A-Z])")
 _ID_SHAPED = re.compile(r"[\d/_-]")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+# What may follow a model's name in the id of a size or version of it: `deberta-v3-base`, `anything-v3.0`, `m2m100_418M`
+_SIZE_SUFFIX = re.compile(r"(?:v?\d+[mbk]?|base|large|small|medium|tiny|mini|xl|xxl|cased|uncased)*")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_NUMBER = re.compile(r"\d+|0[.,][\d.,]*")  # a count, or a rate: "starting from 0.225" (not "from 1.5", a version)
 # Capitalised words and a version: "SD 2.x", "Stable Diffusion 1.5", "Pixel Gen v2.0".
 _VERSIONED_NAME = re.compile(r"[\s*_`]*((?:[A-Z][\w-]*[ \t]){1,2}v?\d+(?:\.(?:\d+|x))+)(?![\w.])")
 # A capitalised word, then a name with capitals inside it (HerBERT, RoBERTa, BERTje): a model named after a qualifier.
@@ -276,10 +284,27 @@ def extract_base_model(
     name = best.name
     if "/" not in name:  # "Language model: X" and a link to org/x-base-discriminator: the Hub id names it better
         name = next((c.name for c in candidates
-                     if "/" in c.name and c.name.lower().rsplit("/", 1)[-1].startswith(name.lower())), name)
+                     if "/" in c.name and c.name.lower().rsplit("/", 1)[-1].startswith(name.lower())), None) or (
+            _linked_hub_id(card, name) if best.source == "named prose" else None) or name
     row = evidence_row("base_model", "readme", card.location(max(best.pos, 0)),
                        f"[{best.source}: {best.rule}] {best.context}")
     return [name], relation or best.relation, [row], problems
+
+
+def _linked_hub_id(card: Card, name: str) -> str | None:
+    """The one Hub model the card links whose name begins with a base named in prose, punctuation and case aside:
+    "based on the **DeBERTaV3** model" and a link to `microsoft/deberta-v3-base`. (Names shaped like a model id
+    only: "BERT" alone could be any of several.)"""
+    key = _NOT_ALNUM.sub("", name.lower())
+    if len(key) < 4 or not _ID_SHAPED.search(name):
+        return None
+    ids = set()
+    for hit in card.urls:
+        model_id = hub_model_id(hit) if hit.host in ("huggingface.co", "hf.co") else None
+        linked_key = _NOT_ALNUM.sub("", model_id.rsplit("/", 1)[-1].lower()) if model_id and "/" in model_id else ""
+        if linked_key.startswith(key) and _SIZE_SUFFIX.fullmatch(linked_key, len(key)):
+            ids.add(model_id)
+    return ids.pop() if len(ids) == 1 else None
 
 
 def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]:
@@ -466,7 +491,7 @@ def _name_after(text: str, cue: int) -> str | None:
         name = match.group("name").rstrip(".,;:")
         if text.startswith("=", match.end("name")):
             return None  # "based on `max_length=2048`": a setting
-        if _YEAR.fullmatch(name) or name.isdigit():
+        if _YEAR.fullmatch(name) or _NUMBER.fullmatch(name):
             return None  # "trained from the 2005 film ...", "pre-trained from 80 thousand hours": a count, not a model
         qualified = _QUALIFIED_NAME.match(text, match.start("name"))
         if qualified:  # "a Polish HerBERT": the name after its language

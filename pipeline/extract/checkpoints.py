@@ -50,7 +50,9 @@ _PROVIDED = re.compile(
     r"\b(?:provide|publish|share|upload)(?:s|d|ed)?\s+(?:\w+\s+){0,3}?checkpoints\b"
     r"|\bcheckpoints\s+(?:are|were)\s+(?:also\s+)?(?:available|released|published|provided|uploaded|shared)\b"
 )
-_TRAINING_TIME = re.compile(r"\btrain(?:ing|ed)\b|\blogs\b|\bintermediate\b|\bduring\b")
+_TRAINING_TIME = re.compile(r"\b(?<!pre-)(?<!pre)train(?:ing|ed)\b|\blogs\b|\bintermediate\b|\bduring\b")  # (not "pre-trained")
+# Checkpoints that are a model's final weights: "released ready-to-use IPU-trained model checkpoints".
+_FINAL_WEIGHTS = re.compile(r"ready|pre-?trained|-trained|fine-?tuned|final")
 _CHECKPOINT_NAME = re.compile(r"[\w.-]*?\d[\w.-]*\.(?:ckpt|pt|pth|bin|safetensors)\b|\bstep[-_]?\d+\b")
 _MENTION_KEYWORDS = ("checkpoint", "revision", "list_repo_refs")
 # Weight files of one run named by their step counts, on lines about steps ("`x-5000.ckpt`: trained on 5,000 steps",
@@ -100,7 +102,8 @@ def checkpoint_mentions(card: Card) -> list[tuple[int, int]]:
     reach = 0
     for start, end in sorted(windows):
         for match in _MENTIONS.finditer(card.lower, max(start, reach), end):
-            spans.setdefault(match.span())
+            if not (match.group().startswith("releas") and _FINAL_WEIGHTS.search(match.group())):
+                spans.setdefault(match.span())
         for match in _PROVIDED.finditer(card.lower, max(start, reach), end):
             if _confirmed(card.lower, match):
                 spans.setdefault(match.span())

@@ -89,7 +89,8 @@ _TRAINING_CUES = cue(
     r"|\(\s*(?:pre-?)?training\b",
     ('training', 'reproduc'),
 )
-_TRAINING_WORDS = re.compile(r"train|fine[-_ ]?tun|reproduc", re.IGNORECASE)  # in link text or file name
+# in link text or file name (not "trained", "pre-trained": weights, "[MobileNet V3 pre-trained](...)")
+_TRAINING_WORDS = re.compile(r"train(?!ed\b)|fine[-_ ]?tun|reproduc", re.IGNORECASE)
 # A library's runnable scripts and configs live in folders like these; its own modules (`src/...`) are not a recipe.
 _RECIPE_FILE = re.compile(r"\.(?:py|sh|ipynb|ya?ml|json|jsonnet|cfg|toml|gin|conf)$", re.IGNORECASE)
 _RECIPE_LINK_TEXT = re.compile(r"\brecipes?\b", re.IGNORECASE)

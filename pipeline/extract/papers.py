@@ -51,7 +51,7 @@ _OWN_PAPER_LINK_TEXT = re.compile(
     r"|publication)$", re.IGNORECASE)
 _BACKGROUND_PAPER = re.compile(
     r"\bet al\b|\bdata ?sheet\b|\bdatasets?\b|\bdata sources\b|\bbase model\b|\bbackbone\b"
-    r"|\barchitecture\b|\bpile paper\b|\bcompared?\s+(?:to|with)\b|\bthe\s+original\s+\S+\s+paper\b|\bteacher\b"
+    r"|\barchitecture\b|\bpile paper\b|\bcompared?\s+(?:to|with)\b|\bthe\s+original\s+(?:\S+\s+)?paper\b|\bteacher\b"
     r"|\breplicates?\b|\bfollowing\b(?<!the following)[^.]{0,40}\bpaper\b",  # (not "cite the following paper")
     re.IGNORECASE,
 )
@@ -119,7 +119,8 @@ _report_host = memoised_when_short(_is_report_host, maxsize=4096)  # hosts are m
 
 
 def _is_citation_heading(title: str) -> bool:
-    return _CITATION_HEADING.search(title) is not None
+    # (a heading that is a sentence, "We will be happy to know ... please cite our work", heads no citations)
+    return _CITATION_HEADING.search(title) is not None and len(title.split()) <= 8
 
 
 _cites = memoised_when_short(_is_citation_heading, maxsize=8192)  # headings repeat across cards
