@@ -78,7 +78,7 @@ _CUES = [
         ("adapter", ("adapter", "lora"), 2, r"\b(?:adapter|lora)(?:\]\([^)\s]*\))?\s+(?:weights\s+)?(?:for|of|on)"),
         ("adapter", ("embedding",), 20, r"\btextual\s+inversion\s+embedding(?:\s+by\s+\S+(?:\s+\S+)?)?\s+for"),
         # "Trained on Stable Diffusion v1.5 using Dreambooth", "Trained on SD 2.1 768x768": a model, not data
-        ("finetune", ("trained on",), 2,
+        ("finetune", ("on stable diffusion", "on the stable diffusion", "on sd"), 8,  # (rarer than "trained on")
          r"\btrained\s+on(?=\s+(?:the\s+)?(?:[Ss]table\s+[Dd]iffusion|SD)\s*v?\d)"),
         ("merge", ("merge",), 2, r"\bmerge\s+of"),
     ]
