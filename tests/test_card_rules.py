@@ -247,7 +247,17 @@ def test_a_name_that_links_to_a_hub_dataset_elsewhere_in_the_card_is_that_datase
          ["Tinetics-40"]),
         ("This model is a fine-tune of [someorg/tiny](https://huggingface.co/someorg/tiny), fine-tuned on SST-9.",
          ["SST-9"]),
-        ("A copy pre-trained on Tinynet-1k.", []),  # the pretraining of a base
+        ("TinyVid pre-trained on Tinynet-1k for 800 epochs.", ["Tinynet-1k"]),  # its own pretraining
+        ("It uses a backbone pre-trained on Tinynet-1k.", []),  # the pretraining of a base
+        ("A tagger pre-trained on CC-9 Welsh texts, derived from [tiny-cy](https://huggingface.co/someorg/tiny-cy).",
+         []),
+        # "fine-tuned with the X dataset" names it too; the name after "on" when a method comes first
+        ("# Question Answering Model Fine-Tuned with TinyQuad Dataset", ["TinyQuad"]),
+        ("The encoder was trained with SimTiny on Tinyfar-10 dataset.", ["Tinyfar-10"]),
+        ("It was fine-tuned with the largest available speech dataset.", []),
+        # a heading made of sentences is no section of uses or results: its data counts
+        ("## This is just a test model. Do not use it!\n\nPretraining is done on the "
+         "[corpus](https://huggingface.co/datasets/someorg/tiny-corpus).", ["someorg/tiny-corpus"]),
         ("A model fine-tuned on the Robo-E-01 concept with DreamBooth.", []),
         ("This model was trained on GPT-Tiny-125M with a retrieval library.", []),  # a model
         # a shorter name of a configuration already named is that dataset

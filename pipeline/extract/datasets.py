@@ -59,6 +59,8 @@ _NOT_NAME_WORDS = frozenset({"same", "entire", "whole", "full", "above", "follow
                              "custom", "private", "downstream", "respective", "corresponding", "given", "target",
                              # ("fine-tuned on another dataset", "trained on around 12K fake news dataset")
                              "another", "any", "more", "large-scale", "around", "about", "approximately", "over", "specific",
+                             # ("trained with the largest available speech dataset")
+                             "largest", "biggest", "available",
                              "transformed", "customized", "several", "various", "different", "other", "additional",
                              "larger", "smaller", "example", "examples", "samples"})
 _A_SIZE = re.compile(r"\d\s*(?:[KMBT]B?|k|GB|MB|TB|hours?|h)\b")  # "a 0.7GB dataset", "12K fake news": a size, not a name
@@ -81,7 +83,7 @@ _DATASET_FIELDS = frozenset({"dataset", "datasets", "training data", "training d
 # X dataset ... for pretraining".
 _ON_THE_X_DATASET = re.compile(
     r"\b(?:(?:trained|tuned|fine-?tuned|finetuned|version\s+of\s+\S+)\s+"
-    r"(?:(?:[^.\n\[]|\[[^\]\n]{0,80}\]\([^)\s]{0,200}\)){0,80}?\s)?on|we\s+used)\s+"  # (a link counts as one)
+    r"(?:(?:[^.\n\[]|\[[^\]\n]{0,80}\]\([^)\s]{0,200}\)){0,80}?\s)?(?:on|with)|we\s+used)\s+"  # (a link counts as one)
     r"(?:the\s+|an?\s+(?:\w+\s+){0,2}?subset\s+of\s+(?:the\s+)?)?"  # ("on a very small subset of X dataset")
     r"(?P<name>(?P<emphasis>[`*_]{1,2})?[\w][\w./+-]*(?:\s[\w][\w./+-]*){0,3}?(?(emphasis)[`*_]{1,2}))\s+dataset\b",
     # (a name in emphasis or code is closed before "dataset": "**MultiNews dataset**" is the emphasis of an aside)
@@ -98,6 +100,7 @@ _TRAINED_ON_LIST = re.compile(r"\b(?:trained|tuned|fine-?tuned|finetuned)\s+on\s
 _NUMBERED_NAME = re.compile(
     r"\s+(?:the\s+)?(?P<name>[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-v?\d[\w.]*?)(?=[\s,;:)]|\.(?!\w))"
     r"(?!\s+(?:model|concept|checkpoint|style|embedding|weights)\b)")
+_OF_THE_BASE = re.compile(_BACKBONE.pattern + r"|\bderived\s+from\b|\bbased\s+on\b", re.IGNORECASE)
 _TUNED_IN_A_WAY = re.compile(r"(?:trained|tuned)\s+in\s+an?\s+\w+$")  # before " way on"
 _MODEL_ASIDE = re.compile(r"\s*\([^)\n]{0,40}\b(?:GPT|BERT|T5|[Mm]odel)")  # "on X-2 (Portuguese GPT-2 small)"
 # (a model's name, "trained on GPT-Neo-125M with a retrieval library")
@@ -488,7 +491,9 @@ def _is_data_section(heading: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _excluded(heading: str) -> bool:
-    return bool(NOT_DATA_SECTION.search(heading)) and not _is_data_section(heading)
+    # (a heading made of sentences, "This is just a test model. Do not use it!", names no section of results or uses)
+    return bool(NOT_DATA_SECTION.search(heading)) and not _is_data_section(heading) and not (
+        ". " in heading or "!" in heading)
 
 
 def _in_excluded_section(card: Card, pos: int) -> bool:
@@ -749,6 +754,8 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]
     if " dataset" in lower:
         for match in card.keyword_matches(_ON_THE_X_DATASET, (" dataset",), before=150, after=2):
             name = match.group("name").strip("`*_ ")
+            if " on " in name:  # "trained with SimSiam on CIFAR-10 dataset": the name after the last "on"
+                name = name.rsplit(" on ", 1)[1]
             words = name.lower().split()
             if name.lower() not in PLACEHOLDER_NAMES and not card.in_code(match.start()) and not (
                     set(words) & _NOT_NAME_WORDS or _A_SIZE.search(name)):
@@ -775,12 +782,14 @@ def _numbered_names_trained_on(card: Card) -> list[tuple[int, str, str | None, s
             if keyword == " way on":
                 if not _TUNED_IN_A_WAY.search(lower, max(0, at - 40), at):
                     continue
-            elif lower.endswith(("pre", "pre-"), 0, at) or (at and lower[at - 1].isalpha() and keyword == "trained on"):
-                continue  # "pre-trained on", "untrained on" ("fine-tuned", "finetuned" are fine)
+            elif at and lower[at - 1].isalpha() and keyword == "trained on" and not lower.endswith("pre", 0, at):
+                continue  # "untrained on" ("fine-tuned", "finetuned", "pretrained" are fine)
             match = _NUMBERED_NAME.match(card.body, at + len(keyword))
             if match is None or match.group("name").split("-", 1)[0].lower() in _MODEL_FAMILIES or (
                     _MODEL_ASIDE.match(card.body, match.end())):
                 continue
+            if lower.endswith(("pre", "pre-"), 0, at) and _OF_THE_BASE.search(card.sentence_around(at, match.end())):
+                continue  # "a backbone pre-trained on ImageNet-21k", "pre-trained on X, derived from [y]": the base's
             if not card.in_code(at) and not _in_excluded_section(card, at):
                 found.append((match.start("name"), match.group("name"), None, "a numbered name that training ran on"))
     return found
