@@ -153,6 +153,16 @@ def test_the_exact_script_is_training_code_the_library_is_not():
                                         "https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/dqn.py": "training"}
 
 
+def test_the_library_script_a_model_was_fine_tuned_using_is_its_recipe():
+    card = ("# m\n\n### Pixel Gen v1.5 fine-tuned for 10k steps using [the text-to-image script](https://github.com/"
+            "someorg/diffusers/blob/main/examples/text_to_image/train_text_to_image.py) upon tiny emoji.\n\n"
+            "Built with [diffusers](https://github.com/someorg/diffusers).\n")
+    assert roles(facts_of(card)) == {
+        "https://github.com/someorg/diffusers/blob/main/examples/text_to_image/train_text_to_image.py": "training",
+        "https://github.com/someorg/diffusers": "other",
+    }
+
+
 def test_the_library_script_and_config_that_trained_the_model_are_its_recipe_the_library_and_its_modules_not():
     card = ("# m\n\nInstall [the toolkit](https://github.com/someorg/NeMo) first.\n\n## Training\n\nThese models were "
             "trained with this [example script](https://github.com/someorg/NeMo/blob/main/examples/asr/train_tiny.py) "
@@ -909,6 +919,9 @@ def test_base_model_named_after_the_fine_tuned_initialised_from_pretrained_and_a
         ("Textual Inversion Embedding by Some Person For PG 2.x trained on 768x768 images.", "PG 2.x"),
         ("此模型基于 [tiny-bert-chinese](https://huggingface.co/tiny-bert-chinese) 版本 BERT 模型。",
          "tiny-bert-chinese"),
+        # a line that opens with a versioned name, then "fine-tuned"
+        ("### First Pixel-Gen v1.5 fine-tuned for 10k steps on emoji.", "Pixel-Gen v1.5"),
+        ("*Pixel Gen v2.0 fine tuned on images of a cartoon.", "Pixel Gen v2.0"),
     ],
 )
 def test_a_named_base_takes_the_hub_id_of_its_link_and_a_rate_is_no_base(body, base):

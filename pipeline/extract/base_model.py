@@ -159,6 +159,11 @@ _NUMBER = re.compile(r"\d+|0[.,][\d.,]*")  # a count, or a rate: "starting from 
 _VERSIONED_NAME = re.compile(r"[\s*_`]*((?:[A-Z][\w-]*[ \t]){1,2}v?\d+(?:\.(?:\d+|x))+)(?![\w.])")
 # A capitalised word, then a name with capitals inside it (HerBERT, RoBERTa, BERTje): a model named after a qualifier.
 _QUALIFIED_NAME = re.compile(r"[A-Z][a-z]+[ \t]+([A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z]{2,}[a-z][A-Za-z]*)\b")
+# "### Stable-Diffusion v1.5 fine-tuned for 10k steps ...", "*Stable Diffusion v2.0 fine tuned on images ...": a line
+# that opens with a versioned name, then "fine-tuned"
+_VERSIONED_THEN_TUNED = re.compile(r"(?:^|(?<=\n))[#>*_ \t]*(?:(?:First|Then|The|This|Our|A)[ \t]+)?"
+                                   r"((?:[A-Z][\w-]*[ \t]){1,2}v?\d+(?:\.(?:\d+|x))+)[*_]*"
+                                   r"[ \t]+(?:fine[- ]?tuned|finetuned)\b")
 # (a training method is not a model: "a fine-tuned version of Dreambooth text-to-image model")
 _NOT_A_NAME = {"dreambooth", "ner", "qa", "nli", "pos", "a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
                "models", "version", "data", "dataset", "top", "same", "original", "pretrained", "pre-trained",
@@ -434,6 +439,11 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
         if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME:
             found.append(BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
                                        "named before \"fine-tuned\"", card.sentence_around(match.start(), match.end())))
+    for match in card.keyword_matches(_VERSIONED_THEN_TUNED, ("tuned",), before=60, after=2, until=NAMED_BASE_REACH):
+        if not card.in_code(match.start()):
+            found.append(BaseCandidate(match.group(1), "finetune", "named prose", match.start(1),
+                                       "a versioned name opening a line, then \"fine-tuned\"",
+                                       card.sentence_around(match.start(), match.end())))
     for tail in _AS_THE_BASE.finditer(card.lower, 0, NAMED_BASE_REACH):
         if tail.start() == 0 or card.lower[tail.start() - 1].isalnum() or card.in_code(tail.start()):
             continue  # ("has a base model": no word "as")

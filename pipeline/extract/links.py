@@ -133,6 +133,9 @@ _TRAINING_DETAILS = cue(
     # "This project is based on the official code of ELECTRA: <link>": the code the models were trained with
     r"|\b(?:project|models?|work)\s+(?:is|are|was|were)\s+based\s+on\s+the\s+(?:official\s+)?(?:code|codebase)\s+of\b",
     ("details", "script", "based"))
+# "Stable-Diffusion v1.5 fine-tuned for 10k steps using [the train_text_to_image script](...)": just before the link
+_TUNED_USING_BEFORE = re.compile(r"\b(?:fine-?tuned|finetuned|trained)\s+(?:\S+\s+){0,6}?(?:using|with)\s+(?:the\s+|this\s+)?"
+                                 r"(?:\S+\s+){0,3}$", re.IGNORECASE)
 _COURSE = cue(r"\b(?:course|class|tutorial|unit\s*\d+|lesson|hackathon|documentation|docs)\b",
               ("course", "class", "tutorial", "unit", "lesson", "hackathon", "doc"))
 _PROMISED = cue(
@@ -334,7 +337,8 @@ def link_role(context: _CardContext, hit: UrlHit, repo: str) -> tuple[CodeRole |
         # "trained with this [example script](.../NeMo/blob/main/examples/...py) and this [base config](...yaml)":
         # the one script and config of the library that trained this model are its recipe; the library is not.
         if (script and _RECIPE_FILE.search(file_name) and _RECIPE_FOLDER.search(hit.path)
-                and _TRAINED_WITH.search(text, lower) and not DATA_OBJECT.search(before)
+                and (_TRAINED_WITH.search(text, lower) or _TUNED_USING_BEFORE.search(before))
+                and not DATA_OBJECT.search(before)
                 and not _FURTHER_TUNING.search(text, lower)):
             return CodeRole.TRAINING, "the library's script that trained this model", sentence
         return CodeRole.OTHER, "general library", sentence
