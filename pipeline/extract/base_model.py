@@ -36,6 +36,8 @@ _BASE_FIELDS = frozenset({"finetuned from model", "fine-tuned from", "finetuned 
                 "pretrained model used", "pre-trained model used", "base model used"})
 _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or_path|base_model)["']?\s*[:=]\s*["']?"""
                          r"""([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)""")
+# Keywords of a cue of names only ("trained on Stable Diffusion v1.5": no link follows it)
+_NAMES_ONLY_KEYWORDS = ("on stable diffusion", "on the stable diffusion", "on sd")
 # Cues just before a base model's name or link, each with the relation it states, the keywords one of which it
 # holds, and how far before such a keyword a match can start ("fine-" before "tuned", "obtained by fine-").
 _CUES = [
@@ -78,7 +80,7 @@ _CUES = [
         ("adapter", ("adapter", "lora"), 2, r"\b(?:adapter|lora)(?:\]\([^)\s]*\))?\s+(?:weights\s+)?(?:for|of|on)"),
         ("adapter", ("embedding",), 20, r"\btextual\s+inversion\s+embedding(?:\s+by\s+\S+(?:\s+\S+)?)?\s+for"),
         # "Trained on Stable Diffusion v1.5 using Dreambooth", "Trained on SD 2.1 768x768": a model, not data
-        ("finetune", ("on stable diffusion", "on the stable diffusion", "on sd"), 8,  # (rarer than "trained on")
+        ("finetune", _NAMES_ONLY_KEYWORDS, 8,  # (rarer than "trained on")
          r"\btrained\s+on(?=\s+(?:the\s+)?(?:[Ss]table\s+[Dd]iffusion|SD)\s*v?\d)"),
         ("merge", ("merge",), 2, r"\bmerge\s+of"),
     ]
@@ -87,8 +89,10 @@ _CUES = [
 # no candidate.
 _ANY_CUE_KEYWORDS = tuple(dict.fromkeys([keyword for _, keywords, _, _ in _CUES for keyword in keywords]
                                         + ["tuned", "encoder", "backbone", "蒸馏", "微调", "基于", "32 model", "16 model"]))
-# (a keyword that holds another one is found wherever that one is: only the shortest are looked for)
-_ANY_CUE_KEYWORDS = tuple(k for k in _ANY_CUE_KEYWORDS if not any(o != k and o in k for o in _ANY_CUE_KEYWORDS))
+# (a keyword that holds another one is found wherever that one is: only the shortest are looked for; and no link
+# follows "trained on Stable Diffusion v1.5", a cue of names only)
+_ANY_CUE_KEYWORDS = tuple(k for k in _ANY_CUE_KEYWORDS if not any(o != k and o in k for o in _ANY_CUE_KEYWORDS)
+                          and k not in _NAMES_ONLY_KEYWORDS)
 # A cue right before a link ("a fine-tuned version of the Italian [x](...)"): a few filler words may follow it.
 _BEFORE_LINK = [
     (relation, keywords,
@@ -161,7 +165,7 @@ _VERSIONED_NAME = re.compile(r"[\s*_`]*((?:[A-Z][\w-]*[ \t]){1,2}v?\d+(?:\.(?:\d
 _QUALIFIED_NAME = re.compile(r"[A-Z][a-z]+[ \t]+([A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z]{2,}[a-z][A-Za-z]*)\b")
 # "### Stable-Diffusion v1.5 fine-tuned for 10k steps ...", "*Stable Diffusion v2.0 fine tuned on images ...": a line
 # that opens with a versioned name, then "fine-tuned"
-_VERSIONED_THEN_TUNED = re.compile(r"(?:^|(?<=\n))[#>*_ \t]*(?:(?:First|Then|The|This|Our|A)[ \t]+)?"
+_VERSIONED_THEN_TUNED = re.compile(r"[#>*_ \t]*(?:(?:First|Then|The|This|Our|A)[ \t]+)?"  # (at a line's start)
                                    r"((?:[A-Z][\w-]*[ \t]){1,2}v?\d+(?:\.(?:\d+|x))+)[*_]*"
                                    r"[ \t]+(?:fine[- ]?tuned|finetuned)\b")
 # (a training method is not a model: "a fine-tuned version of Dreambooth text-to-image model")
@@ -439,11 +443,10 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
         if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME:
             found.append(BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
                                        "named before \"fine-tuned\"", card.sentence_around(match.start(), match.end())))
-    for match in card.keyword_matches(_VERSIONED_THEN_TUNED, ("tuned",), before=60, after=2, until=NAMED_BASE_REACH):
-        if not card.in_code(match.start()):
-            found.append(BaseCandidate(match.group(1), "finetune", "named prose", match.start(1),
-                                       "a versioned name opening a line, then \"fine-tuned\"",
-                                       card.sentence_around(match.start(), match.end())))
+    for match in _versioned_lines_then_tuned(card):
+        found.append(BaseCandidate(match.group(1), "finetune", "named prose", match.start(1),
+                                   "a versioned name opening a line, then \"fine-tuned\"",
+                                   card.sentence_around(match.start(), match.end())))
     for tail in _AS_THE_BASE.finditer(card.lower, 0, NAMED_BASE_REACH):
         if tail.start() == 0 or card.lower[tail.start() - 1].isalnum() or card.in_code(tail.start()):
             continue  # ("has a base model": no word "as")
@@ -455,6 +458,23 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
                                        "named before \"as the base model\"", card.sentence_around(match.start(), tail.end())))
     if not found:  # the vaguest naming, when the card says nothing more precise: "is a fine-tuned BERT model"
         found += _names_after(card, _A_FINE_TUNED, ("tuned",), 14, 2, "finetune", "named after \"a fine-tuned\"")
+    return found
+
+
+def _versioned_lines_then_tuned(card: Card) -> list[re.Match]:
+    """Lines that open with a versioned name, then "fine-tuned": matched at the start of each line holding a "tuned"
+    (the card's remembered offsets) near its start, not scanned for."""
+    found, body, seen = [], card.body, set()
+    for at in card.keyword_at("tuned"):
+        if at >= NAMED_BASE_REACH:
+            break
+        line_start = body.rfind("\n", 0, at) + 1
+        if at - line_start > 60 or line_start in seen:
+            continue
+        seen.add(line_start)
+        match = _VERSIONED_THEN_TUNED.match(body, line_start)
+        if match and not card.in_code(line_start):
+            found.append(match)
     return found
 
 
