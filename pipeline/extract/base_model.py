@@ -50,7 +50,8 @@ _CUES = [
         ("finetune", ("initiali", "derived", "distilled", "started", "starting", "continue", "resumed"), 40,
          r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
          r"|\b(?:model|checkpoint)[`*]*\s+(?:is|was)\s+resumed\s+from"
-         r"|\bstart(?:ed|ing)\s+from|\bwarm[- ]?started\s+(?:from|with)|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
+         r"|\bstart(?:ed|ing)\s+from|\bwarm[- ]?started\s+(?:from|with)"
+         r"|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
         # "trained over Stable Diffusion 1.5 with 60,000 images", "created by MLM adaptation of XLM-R-large model"
         ("finetune", ("trained over", "adaptation of"), 8, r"\btrained\s+over(?=\s+[A-Z])|\badaptation\s+of"),
         ("finetune", ("tuning", "tune"), 24,
@@ -88,7 +89,8 @@ _CUES = [
 # Every keyword a cue needs, and "tuned" for a base named before "fine-tuned": a link with none of them near it has
 # no candidate.
 _ANY_CUE_KEYWORDS = tuple(dict.fromkeys([keyword for _, keywords, _, _ in _CUES for keyword in keywords]
-                                        + ["tuned", "encoder", "backbone", "蒸馏", "微调", "基于", "32 model", "16 model"]))
+                                        + ["tuned", "encoder", "backbone", "蒸馏", "微调", "基于",
+                                           "32 model", "16 model"]))
 # (a keyword that holds another one is found wherever that one is: only the shortest are looked for; and no link
 # follows "trained on Stable Diffusion v1.5", a cue of names only)
 _ANY_CUE_KEYWORDS = tuple(k for k in _ANY_CUE_KEYWORDS if not any(o != k and o in k for o in _ANY_CUE_KEYWORDS)
@@ -292,9 +294,11 @@ def extract_base_model(
     best = max(candidates, key=lambda c: (SCORES[c.source], c.continued, -c.pos))
     name = best.name
     if "/" not in name:  # "Language model: X" and a link to org/x-base-discriminator: the Hub id names it better
-        name = next((c.name for c in candidates
-                     if "/" in c.name and c.name.lower().rsplit("/", 1)[-1].startswith(name.lower())), None) or (
-            _linked_hub_id(card, name) if best.source == "named prose" else None) or name
+        hub_id = next((c.name for c in candidates
+                       if "/" in c.name and c.name.lower().rsplit("/", 1)[-1].startswith(name.lower())), None)
+        if hub_id is None and best.source == "named prose":
+            hub_id = _linked_hub_id(card, name)
+        name = hub_id or name
     row = evidence_row("base_model", "readme", card.location(max(best.pos, 0)),
                        f"[{best.source}: {best.rule}] {best.context}")
     return [name], relation or best.relation, [row], problems
@@ -309,8 +313,10 @@ def _linked_hub_id(card: Card, name: str) -> str | None:
         return None
     ids = set()
     for hit in card.urls:
-        model_id = hub_model_id(hit) if hit.host in ("huggingface.co", "hf.co") else None
-        linked_key = _NOT_ALNUM.sub("", model_id.rsplit("/", 1)[-1].lower()) if model_id and "/" in model_id else ""
+        model_id = hub_model_id(hit)
+        if not model_id or "/" not in model_id:
+            continue
+        linked_key = _NOT_ALNUM.sub("", model_id.rsplit("/", 1)[-1].lower())
         if linked_key.startswith(key) and _SIZE_SUFFIX.fullmatch(linked_key, len(key)):
             ids.add(model_id)
     return ids.pop() if len(ids) == 1 else None

@@ -50,7 +50,8 @@ _PROVIDED = re.compile(
     r"\b(?:provide|publish|share|upload)(?:s|d|ed)?\s+(?:\w+\s+){0,3}?checkpoints\b"
     r"|\bcheckpoints\s+(?:are|were)\s+(?:also\s+)?(?:available|released|published|provided|uploaded|shared)\b"
 )
-_TRAINING_TIME = re.compile(r"\b(?<!pre-)(?<!pre)train(?:ing|ed)\b|\blogs\b|\bintermediate\b|\bduring\b")  # (not "pre-trained")
+# (not "pre-trained": a lookbehind is cheap here, on one sentence)
+_TRAINING_TIME = re.compile(r"\b(?<!pre-)(?<!pre)train(?:ing|ed)\b|\blogs\b|\bintermediate\b|\bduring\b")
 # Checkpoints that are a model's final weights: "released ready-to-use IPU-trained model checkpoints".
 _FINAL_WEIGHTS = re.compile(r"ready|pre-?trained|-trained|fine-?tuned|final")
 _CHECKPOINT_NAME = re.compile(r"[\w.-]*?\d[\w.-]*\.(?:ckpt|pt|pth|bin|safetensors)\b|\bstep[-_]?\d+\b")

@@ -134,8 +134,8 @@ _TRAINING_DETAILS = cue(
     r"|\b(?:project|models?|work)\s+(?:is|are|was|were)\s+based\s+on\s+the\s+(?:official\s+)?(?:code|codebase)\s+of\b",
     ("details", "script", "based"))
 # "Stable-Diffusion v1.5 fine-tuned for 10k steps using [the train_text_to_image script](...)": just before the link
-_TUNED_USING_BEFORE = re.compile(r"\b(?:fine-?tuned|finetuned|trained)\s+(?:\S+\s+){0,6}?(?:using|with)\s+(?:the\s+|this\s+)?"
-                                 r"(?:\S+\s+){0,3}$", re.IGNORECASE)
+_TUNED_USING_BEFORE = re.compile(r"\b(?:fine-?tuned|finetuned|trained)\s+(?:\S+\s+){0,6}?(?:using|with)\s+"
+                                 r"(?:the\s+|this\s+)?(?:\S+\s+){0,3}$", re.IGNORECASE)
 _COURSE = cue(r"\b(?:course|class|tutorial|unit\s*\d+|lesson|hackathon|documentation|docs)\b",
               ("course", "class", "tutorial", "unit", "lesson", "hackathon", "doc"))
 _PROMISED = cue(

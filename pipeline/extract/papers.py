@@ -67,8 +67,9 @@ _FIRST_DESCRIBED = re.compile(r"\b(?:first|originally)\s+(?:described|introduced
 _MODEL_AFTER = re.compile(r"\)?[*_`]*\s*(?:model|architecture)\b", re.IGNORECASE)  # just after a link
 _THESIS = re.compile(r"\b(?:the|my|our)\s+(?:\w+'?s?\s+)?thesis\b", re.IGNORECASE)  # the author's thesis
 # The card's own paper, before a link in its sentence ("Our paper about X was published in [...]").
-_OUR_PAPER_BEFORE = re.compile(r"\bour\s+(?:paper|article|technical\s+report|preprint|publication)\b", re.IGNORECASE)
-_OUR_PAPER_WORDS = re.compile(r"our\s+(?:paper|article|technical\s+report|preprint|publication)")  # literal-led: fast
+# (looked for first without its word boundaries, on card.lower: a literal-led scan, fast)
+_OUR_PAPER_WORDS = re.compile(r"our\s+(?:paper|article|technical\s+report|preprint|publication)")
+_OUR_PAPER_BEFORE = re.compile(rf"\b{_OUR_PAPER_WORDS.pattern}\b", re.IGNORECASE)
 _PROMISED = re.compile(r"\bcoming\s+soon\b|\bto\s+be\s+(?:released|published)\b|\btodo\b|\bwill\s+be\s+(?:released|published)\b",
                        re.IGNORECASE)
 # Other papers and reports: proceedings pages, preprint servers and PDFs.
