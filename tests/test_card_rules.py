@@ -1086,3 +1086,55 @@ def test_sibling_repositories_of_the_run_at_other_epochs_are_its_checkpoints():
     # a repository whose name holds no epoch, or links of another run, says nothing about checkpoints
     assert facts_of(card, repo_id="someone/notes")["checkpoints"] == "none"
     assert facts_of(card, repo_id="someone/letters-epoch-3")["checkpoints"] == "none"
+
+
+@pytest.mark.parametrize(
+    ("readme", "base"),
+    [
+        # the card's title or first sentence opens with what was fine-tuned
+        ("TinyLMv2 fine-tuned on the Tiny-Forms dataset. Code is on GitHub.\n", "TinyLMv2"),
+        ("# TINY-mini model finetuned with a new optimizer\n\nIt was tuned on a benchmark.\n", "TINY-mini"),
+        ("A TinyBERTa-model finetuned on children's books.\n", "TinyBERTa"),
+        ("# TinyLM Large fine-tuned on web pages\n", "TinyLM Large"),
+        # not a model's name: a plain word, a clause, a line further down the card
+        ("Causality detection model fine-tuned on self-labelled data.\n", None),
+        ("When fine-tuned on downstream tasks, this model achieves the results below.\n", None),
+        ("# m\n\nA model for tagging.\n\nIt tags words.\n\nIt is fast.\n\n### TINY base fine-tuned for NER\n", None),
+    ],
+)
+def test_a_name_opening_the_card_then_fine_tuned_is_the_base(readme, base):
+    facts = facts_of(readme)
+    assert (facts["base_models"][0] if facts["base_models"] else None) == base
+
+
+@pytest.mark.parametrize(
+    ("sentence", "datasets"),
+    [
+        # a capitalised name with a number and no hyphen: "TW300", "TinyLingua107", "TSJ0-2Mix"
+        ("## Training data\nThis model was fine-tuned on TW300", ["TW300"]),
+        ("It was trained on TinyLingua107, a speech corpus.", ["TinyLingua107"]),
+        ("It was trained on TSJ0-2Mix.", ["TSJ0-2Mix"]),
+        # hardware, a model, and the start of a longer name are no such dataset
+        ("It was trained on TPUv3-8 machines.", []),
+        ("It was trained on A100 GPUs.", []),
+        ("It was fine-tuned on GPT2 outputs.", []),
+        ("It was fine-tuned on the Glacier2 Modding Forum.", []),
+        # a name and its abbreviation are one dataset
+        ("It was trained on TC9, BioTiny and [Tiny Clinical Challenges (TC9)](https://example.org/tc9).",
+         ["TC9", "BioTiny"]),
+    ],
+)
+def test_numbered_names_without_a_hyphen_and_a_name_with_its_abbreviation(sentence, datasets):
+    assert names(facts_of(f"# m\n\n{sentence}\n")) == datasets
+
+
+def test_a_dataset_link_the_model_was_tuned_for_a_task_on_is_its_data():
+    facts = facts_of("Fine tuned for donation detection on the [Tiny Persuasion Dataset](https://gitlab.com/someone/"
+                     "tinypersuasion) (Someone et al., 2019):\n")
+    assert names(facts) == ["Tiny Persuasion Dataset"]
+    assert roles(facts) == {}
+    facts = facts_of("Fine tuned for donation detection and evaluated on the [Tiny Persuasion Dataset]"
+                     "(https://example.org/tinypersuasion).\n")
+    assert names(facts) == []
+
+

@@ -170,6 +170,18 @@ _QUALIFIED_NAME = re.compile(r"[A-Z][a-z]+[ \t]+([A-Za-z]*[a-z][A-Z][A-Za-z]*|[A
 _VERSIONED_THEN_TUNED = re.compile(r"[#>*_ \t]*(?:(?:First|Then|The|This|Our|A)[ \t]+)?"  # (at a line's start)
                                    r"((?:[A-Z][\w-]*[ \t]){1,2}v?\d+(?:\.(?:\d+|x))+)[*_]*"
                                    r"[ \t]+(?:fine[- ]?tuned|finetuned)\b")
+# A card's title or first sentence that opens with the name of what was fine-tuned: "LayoutLMv2 fine-tuned on the X
+# dataset", "# BERT-mini model finetuned with M-FAC", "A MacBERTh model fine-tuned on SQuAD_v2" (matched at a line's
+# start; "TinyBERT-model" is TinyBERT).
+_OPENING_NAME_THEN_TUNED = re.compile(
+    r"[#>*_ \t]*(?:(?:An?|The|Pre-?trained)[ \t]+)?"
+    r"(?P<name>[A-Za-z][\w.-]*?(?:[ \t](?!model\b|checkpoint\b)[A-Za-z0-9][\w.-]*)?)(?:[-_]model)?[*_]*"
+    r"[ \t]+(?:model[ \t]+|checkpoint[ \t]+)?(?:fine[- ]?tuned|finetuned)[ \t]+(?:on|for|with|to)\b")
+# The first word of such a name is shaped like a model's (a digit, a hyphen, a dot, or capitals inside it: T5,
+# LayoutLMv2, RoBERTa, bert-base), and a second word is a size or shaped alike: "BERT base", "MarkupLM Large".
+_MODEL_SHAPED_WORD = re.compile(r"[A-Za-z]*[\d._-][\w.-]*|[A-Za-z][a-z]*[A-Z][\w-]*")
+_SIZE_WORD = re.compile(r"(?:base|large|small|medium|tiny|mini|xl|xxl|cased|uncased)(?:-[\w-]+)?", re.IGNORECASE)
+OPENING_LINES = 3  # the lines that introduce a model: its title and first sentences
 # (a training method is not a model: "a fine-tuned version of Dreambooth text-to-image model")
 _NOT_A_NAME = {"dreambooth", "ner", "qa", "nli", "pos", "a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
                "models", "version", "data", "dataset", "top", "same", "original", "pretrained", "pre-trained",
@@ -453,6 +465,7 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
         found.append(BaseCandidate(match.group(1), "finetune", "named prose", match.start(1),
                                    "a versioned name opening a line, then \"fine-tuned\"",
                                    card.sentence_around(match.start(), match.end())))
+    found += _opening_name_then_tuned(card)
     for tail in _AS_THE_BASE.finditer(card.lower, 0, NAMED_BASE_REACH):
         if tail.start() == 0 or card.lower[tail.start() - 1].isalnum() or card.in_code(tail.start()):
             continue  # ("has a base model": no word "as")
@@ -482,6 +495,30 @@ def _versioned_lines_then_tuned(card: Card) -> list[re.Match]:
         if match and not card.in_code(line_start):
             found.append(match)
     return found
+
+
+def _opening_name_then_tuned(card: Card) -> list[BaseCandidate]:
+    """The model named at the start of one of the card's first lines, then "fine-tuned on / for / with / to"."""
+    body, at, lines = card.body, 0, 0
+    while lines < OPENING_LINES and at < len(body):
+        end = body.find("\n", at)
+        end = len(body) if end < 0 else end
+        if body[at:end].strip():
+            lines += 1
+            match = _OPENING_NAME_THEN_TUNED.match(body, at, end)
+            if match and not card.in_code(at) and _names_a_model(match.group("name")):
+                return [BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
+                                      "a name opening the card, then \"fine-tuned\"",
+                                      card.sentence_around(match.start("name"), match.end()))]
+        at = end + 1
+    return []
+
+
+def _names_a_model(name: str) -> bool:
+    first, _, second = name.partition(" ")
+    if first.lower() in _NOT_A_NAME or not _MODEL_SHAPED_WORD.fullmatch(first):
+        return False
+    return not second or bool(_SIZE_WORD.fullmatch(second) or _MODEL_SHAPED_WORD.fullmatch(second))
 
 
 def _holds_any(lower: str, keywords: tuple[str, ...], until: int) -> bool:

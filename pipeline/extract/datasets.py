@@ -71,6 +71,10 @@ _NOT_A_DATASET_NAME = re.compile(
     re.IGNORECASE)
 # "Models are post-trained from [Amazon Dataset](...)": data, by the link's own words (matched on the lower case)
 _TRAINED_FROM_A_DATA_LINK = "a dataset link that the model was trained from"
+# "Fine tuned for donation detection on the [X Dataset](...)": a task, then the data it was trained on (a dataset
+# link by its own words)
+_TUNED_FOR_A_TASK_ON = re.compile(r"\b(?:trained|tuned)\s+for\s+[^.;:]{3,60}?\s+on\s+(?:the\s+)?[\s*_`\"']*$",
+                                  re.IGNORECASE)
 _TRAINED_FROM_BEFORE = re.compile(r"\btrained\s+from\s+(?:the\s+)?[\s*_`\"']*$")
 _DATA_WORDS_IN_NAME = re.compile(r"\b(?:data(?:set)?s?|corpus|corpora|treebank)\b", re.IGNORECASE)
 _NOT_DATA_HOSTS = frozenset({"arxiv.org", "aclanthology.org", "openreview.net", "colab.research.google.com",
@@ -97,9 +101,14 @@ _TRAINED_ON_LIST = re.compile(r"\b(?:trained|tuned|fine-?tuned|finetuned)\s+on\s
 # "fine-tuned in a supervised way on Kinetics-400", "trained on SST-2": a name shaped like a benchmark's (capitalised,
 # a hyphen and a number), not "pre-trained on" (the base's data) nor a model or a concept ("on GPT-2 model"). Matched
 # after each "trained on" / "tuned on" / "way on" of the card (offsets other readers look up too), anchored: no scan.
+# The number may follow without a hyphen ("JW300", "VoxLingua107", "WSJ0-2Mix", "LAION2B-en"); then a longer
+# capitalised name does not go on after it ("the Glacier2 Modding Discord"), and hardware is no data: "trained on
+# TPUv3-8", "on A100 GPUs".
 _NUMBERED_NAME = re.compile(
-    r"\s+(?:the\s+)?(?P<name>[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-v?\d[\w.]*?)(?=[\s,;:)]|\.(?!\w))"
-    r"(?!\s+(?:model|concept|checkpoint|style|embedding|weights)\b)")
+    r"\s+(?:the\s+)?(?P<name>[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?P<hyphen>-)?v?\d(?:[\w.]|-(?=\w))*?)(?=[\s,;:)]|\.(?!\w))"
+    r"(?!\s+(?:model|concept|checkpoint|style|embedding|weights|base|GPUs?|TPUs?|hardware|VMs?|cores?|chips?)\b)"
+    r"(?(hyphen)|(?!\s+(?!Dataset|Corpus|Data\b)[A-Z][a-z]))")
+_HARDWARE_NAME = re.compile(r"(?:TPU|GPU|RTX|GTX|[A-Z]\d+$)")
 _OF_THE_BASE = re.compile(_BACKBONE.pattern + r"|\bderived\s+from\b|\bbased\s+on\b", re.IGNORECASE)
 _TUNED_IN_A_WAY = re.compile(r"(?:trained|tuned)\s+in\s+an?\s+\w+$")  # before " way on"
 _MODEL_ASIDE = re.compile(r"\s*\([^)\n]{0,40}\b(?:GPT|BERT|T5|[Mm]odel)")  # "on X-2 (Portuguese GPT-2 small)"
@@ -322,6 +331,8 @@ class _DatasetList:
                 return  # "squadV1" after `squad`
             if source == "readme" and item.hub_id and _short_name_of(name, item.hub_id):
                 return  # "the MLMA dataset" after `someorg/MLMA_hate_speech`
+            if source == "readme" and _abbreviated_in(name, item.name):
+                return  # "N2C2" and "NLP Clinical Challenges (N2C2)", in either order
         if callable(evidence):
             candidate.evidence = evidence()
         self.items.append(candidate)
@@ -630,6 +641,11 @@ def _linked_dataset(card: Card, hit: UrlHit, data_headings: list[bool]) -> list[
             or card.body.startswith(("'s", "’s"), card.body.find(")", hit.end, hit.end + 2) + 1)):  # "[x](...)'s"
         hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
         return [(hit.text_start, hit.link_text, hub_id, "a link that is the object of 'trained on'")]
+    if ("trained" in before or "tuned" in before) and _DATA_WORDS_IN_NAME.search(hit.link_text) and (
+            _TUNED_FOR_A_TASK_ON.search(plain_text(before))) and not (
+            EVALUATION_WORDS.search(before) or _in_excluded_section(card, hit.start)):
+        hub_id = "/".join(segments[:2]) if on_hub and len(segments) >= 2 else None
+        return [(hit.text_start, hit.link_text, hub_id, "a dataset link that the model was tuned for a task on")]
     return []
 
 
@@ -785,7 +801,7 @@ def _numbered_names_trained_on(card: Card) -> list[tuple[int, str, str | None, s
             elif at and lower[at - 1].isalpha() and keyword == "trained on" and not lower.endswith("pre", 0, at):
                 continue  # "untrained on" ("fine-tuned", "finetuned", "pretrained" are fine)
             match = _NUMBERED_NAME.match(card.body, at + len(keyword))
-            if match is None or match.group("name").split("-", 1)[0].lower() in _MODEL_FAMILIES or (
+            if match is None or _is_a_model_family(match.group("name")) or _HARDWARE_NAME.match(match.group("name")) or (
                     _MODEL_ASIDE.match(card.body, match.end())):
                 continue
             if lower.endswith(("pre", "pre-"), 0, at) and _OF_THE_BASE.search(card.sentence_around(at, match.end())):
@@ -793,6 +809,21 @@ def _numbered_names_trained_on(card: Card) -> list[tuple[int, str, str | None, s
             if not card.in_code(at) and not _in_excluded_section(card, at):
                 found.append((match.start("name"), match.group("name"), None, "a numbered name that training ran on"))
     return found
+
+
+def _abbreviated_in(a: str, b: str) -> bool:
+    """Whether one name is the other's abbreviation in parentheses: "Tiny Speech Corpus (TSC)" and "TSC"."""
+    for full, short in ((a, b), (b, a)):
+        opening = full.find("(")
+        if opening > 0 and full.endswith(")") and _name_key(full[opening + 1 : -1]) == _name_key(short):
+            return True
+    return False
+
+
+def _is_a_model_family(name: str) -> bool:
+    """"GPT-Neo-125M", "mT5-base", "GPT2": a model's name (its first part, or its letters before the number)."""
+    lower = name.lower()
+    return lower.split("-", 1)[0] in _MODEL_FAMILIES or lower.rstrip("0123456789.").split("-", 1)[0] in _MODEL_FAMILIES
 
 
 def _announced_list_datasets(card: Card, data_headings: list[bool]) -> list[tuple[int, str, str | None, str]]:
