@@ -1138,3 +1138,25 @@ def test_a_dataset_link_the_model_was_tuned_for_a_task_on_is_its_data():
     assert names(facts) == []
 
 
+
+@pytest.mark.parametrize(
+    ("readme", "papers"),
+    [
+        # the card opens with its paper: the title as a heading, or a paragraph of its own under a line about it
+        ("# [Tiny State Space](https://arxiv.org/abs/2206.00001)\n\nA small model.\n", ["arxiv:2206.00001"]),
+        ("An evaluator of our EMNLP work\n\n*[Towards a Tiny Evaluator](https://arxiv.org/abs/2210.00001)*\n\n"
+         "It scores text.\n", ["arxiv:2210.00001"]),
+        # a research repository's badge, and the weights of a paper's authors
+        ("[[Paper]](https://arxiv.org/abs/2209.00001) [[Code]](https://github.com/someone/tiny)\n", ["arxiv:2209.00001"]),
+        ("These are model weights originally provided by the authors of the paper [Tiny Captions]"
+         "(https://arxiv.org/abs/2211.00001).\n", ["arxiv:2211.00001"]),
+        # not: a link further down, the second paper of the opening, a link a wrapped sentence puts on its own line
+        ("# m\n\nA model.\n\nIt tags.\n\n[Tiny Attention](https://arxiv.org/abs/2206.00001)\n", []),
+        ("### Description\n[Tiny Det](https://arxiv.org/abs/2107.00001)\n\n[Slicer](https://arxiv.org/abs/2202.00001)"
+         "\n\nA detector.\n", ["arxiv:2107.00001"]),
+        ("# Tiny-base for Welsh\n\nA Tiny-base pretrained on Welsh. The Tiny architecture is described in\n"
+         "[Tiny Attention](https://arxiv.org/abs/2206.00001)\nand first released on GitHub.\n", []),
+    ],
+)
+def test_the_paper_a_card_opens_with_a_paper_badge_and_the_paper_authors_weights(readme, papers):
+    assert facts_of(readme, repo_id="someone/tiny-base-welsh")["papers"] == papers

@@ -30,7 +30,9 @@ _OWN_PAPER = re.compile(
     r"|\btechnical report\b"
     r"|\bcite\s+(?:this|our|the\s+following|it|if\s+you\s+use)\b|\bplease,?\s+cite\b|\bif\s+you\s+use\s+(?:this|our|the)\b"
     r"|\b(?:refer\s+to|see|consult|described\s+in|detailed\s+in|can\s+be\s+found\s+in|more\s+details\s+in)\s+"
-    r"(?:the|our|this)\s+(?:\w+\s+)?paper\b",
+    r"(?:the|our|this)\s+(?:\w+\s+)?paper\b"
+    # "model weights originally provided by the authors of the paper [X](...)": the paper's own weights
+    r"|\b(?:provided|released|published|shared|trained)\s+by\s+the\s+authors\s+of\s+the\s+paper\b",
     re.IGNORECASE,
 )
 # "introduced in the paper [x]": the model's own paper when it is not a derivative, else its base's.
@@ -109,6 +111,8 @@ _TIMM_REPOSITORIES = ("pytorch-image-models", "/timm")
 TOOLKIT_FAMILIES = frozenset({CardFamily.SPEECHBRAIN, CardFamily.ESPNET, CardFamily.NEMO, CardFamily.TIMM})
 
 MAX_PAPERS = 100
+OPENING_LINES = 3  # the lines that introduce a model: its title and first sentences
+_LINE_MARKUP = "#*_>)[]( \t"  # heading, emphasis, quote and link punctuation around a link alone on its line
 MAX_ENTRY_CHARS = 3000  # a BibTeX entry whose braces never close ends here
 
 
@@ -366,6 +370,25 @@ def _weights_of_the_authors(card: Card) -> bool:
     return False
 
 
+def _opening_line_of_its_own(card: Card, start: int, end: int) -> bool:
+    """Whether a link is a paragraph of its own (markup aside) among the card's first OPENING_LINES, and the first
+    link there: a card that opens with its paper's title, "# [Title](https://arxiv.org/abs/...)", or "*[Title](...)*"
+    under a line about it. (Not a link a hard-wrapped sentence puts on a line of its own, nor the second paper of
+    the opening, nor one of a list of authors.)"""
+    body = card.body
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    line_end = len(body) if line_end < 0 else line_end
+    if (body[line_start:start] + body[end:line_end]).strip(_LINE_MARKUP):
+        return False
+    before = [line for line in body[:line_start].split("\n") if line.strip()]
+    heading = body.startswith("#", line_start)
+    paragraph = not before or body[:line_start].endswith("\n\n") or before[-1].lstrip().startswith("#")
+    if len(before) >= OPENING_LINES or any("](" in line for line in before) or not (heading or paragraph):
+        return False
+    return heading or body.startswith("\n", line_end + 1) or line_end >= len(body.rstrip())
+
+
 def _in(spans: list[_Citation], pos: int) -> _Citation | None:
     return next((span for span in spans if span.start <= pos < span.end), None)
 
@@ -385,13 +408,15 @@ def _rule_keeping(card: Card, start: int, end: int, link_text: str, citations: l
         return None
     if _called_our_paper(card, start, link_text):
         return "presented as this model's paper"
+    if link_text and _opening_line_of_its_own(card, start, end):
+        return "the paper a line of the card's opening is made of"
     if _BACKGROUND_PAPER.search(sentence) or _BACKGROUND_PAPER.search(link_text) or _MODEL_AFTER.match(card.body, end):
         return None  # (and "we trained the [BigBird](arxiv...) model": an architecture, named by its paper)
     if has_base_model and _FIRST_DESCRIBED.search(sentence):
         return None  # a derivative's "first described in this [paper]": its base's or its objective's paper
     if _OWN_PAPER.search(sentence) or "thesis" in sentence and _THESIS.search(sentence):
         return "presented as this model's paper"
-    if _OWN_PAPER_LINK_TEXT.match(link_text.strip()):
+    if _OWN_PAPER_LINK_TEXT.match(link_text.strip(" []")):  # (also "[[Paper]](...)", a research repository's badge)
         # "T5 was introduced in [this paper] and first released at [this page]": the architecture card's sentence,
         # copied onto a card of a T5 pretrained on Finnish
         return None if repo_id and _introduces_another_model(sentence, repo_id) else "presented as this model's paper"
