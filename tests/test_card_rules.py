@@ -1160,3 +1160,25 @@ def test_a_dataset_link_the_model_was_tuned_for_a_task_on_is_its_data():
 )
 def test_the_paper_a_card_opens_with_a_paper_badge_and_the_paper_authors_weights(readme, papers):
     assert facts_of(readme, repo_id="someone/tiny-base-welsh")["papers"] == papers
+
+
+def test_a_training_data_table_row_names_its_dataset_by_the_link_that_opens_it_with_the_datasets_paper_and_no_code():
+    card = ("# m\n\n#### Training data\n\n| Dataset | Paper | Pairs |\n|---|---|---|\n"
+            "| [Tiny QA](https://github.com/someone/tinyqa) (Question, Answer) pairs | "
+            "[paper](https://arxiv.org/abs/2102.00001) | 64,371 |\n"
+            "| Forum chat logs | [code](https://github.com/someone/tool) | 5,000 |\n")
+    facts = facts_of(card)
+    assert names(facts) == ["Tiny QA", "Forum chat logs"]
+    assert facts["papers"] == []  # the paper of a dataset the row names
+    assert roles(facts) == {"https://github.com/someone/tool": "other"}  # a link in a later cell is no dataset
+    # a "[paper]" link elsewhere is still this model's
+    assert facts_of("# m\n\n## Results\n\n| Task | Paper |\n|---|---|\n| QA | [paper](https://arxiv.org/abs/2102.00001) "
+                    "|\n")["papers"] == ["arxiv:2102.00001"]
+
+
+def test_the_speech_trainers_upper_case_hub_id_and_configuration_names_the_dataset_by_its_fuller_id():
+    sentence = ("This model is a fine-tuned version of [./checkpoint-600](https://huggingface.co/./checkpoint-600) on "
+                "the SOMEORG/TINY_VOICE_7_0 - FR dataset.")
+    assert names(facts_of(f"# m\n\n{sentence}\n")) == ["someorg/tiny_voice_7_0"]
+    # the legacy id the front matter declares is that dataset, without its release number
+    assert names(facts_of(f"---\ndatasets:\n- tiny_voice\n---\n# m\n\n{sentence}\n")) == ["someorg/tiny_voice_7_0"]

@@ -92,6 +92,9 @@ _ON_THE_X_DATASET = re.compile(
     r"(?P<name>(?P<emphasis>[`*_]{1,2})?[\w][\w./+-]*(?:\s[\w][\w./+-]*){0,3}?(?(emphasis)[`*_]{1,2}))\s+dataset\b",
     # (a name in emphasis or code is closed before "dataset": "**MultiNews dataset**" is the emphasis of an aside)
     re.IGNORECASE)
+# The speech Trainer script's "on the MOZILLA-FOUNDATION/COMMON_VOICE_7_0 - FR dataset": a Hub id and its
+# configuration, in capitals
+_ON_THE_UPPER_CASE_HUB_ID = re.compile(r"\bon\s+the\s+([A-Z0-9][A-Z0-9_.-]*/[A-Z0-9][A-Z0-9_.-]*)\s+-\s+[\w.-]+\s+dataset\b")
 # "fine-tuned on Bible, JW300, [Menyo-20k](...) and [CC-Aligned](...)": plain names listed before links.
 # "pretrained on X for parsing, derived from [a Hub model](...)": the model it derives from, not data.
 _DERIVED_FROM_BEFORE = re.compile(r"\b(?:derived\s+from|based\s+on|initiali[sz]ed\s+(?:from|with)|starting\s+from"
@@ -116,6 +119,7 @@ _MODEL_ASIDE = re.compile(r"\s*\([^)\n]{0,40}\b(?:GPT|BERT|T5|[Mm]odel)")  # "on
 _MODEL_FAMILIES = frozenset({"gpt", "bert", "roberta", "t5", "mt5", "opt", "llama", "bloom", "xlm", "wav2vec2",
                              "whisper", "vit", "clip", "sd", "bart", "pythia", "falcon", "mistral"})
 _MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)")
+_OPENING_LINK = re.compile(r"\s*\[([^\]\n]+)\]\([^)\s]*\)")
 _LIST_ITEM = re.compile(r"(?:^|[,;(]|\band\b)\s*([^,;()]+?)\s*(?=$|[,;()]|\band\b)")
 _LIST_NAME = re.compile(r"^[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,2}$")
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|\+|\band\b)\s*")
@@ -317,8 +321,10 @@ class _DatasetList:
             item_name_key, item_short_key = self._keys[index]
             if hub_id and item.hub_id and hub_id.lower() == item.hub_id.lower():
                 return
-            if hub_id and "/" in hub_id and "/" not in (item.hub_id or "") and short_key == item_name_key:
-                item.name, item.hub_id = hub_id, hub_id  # `booksum` becomes `kmfoda/booksum`
+            if hub_id and "/" in hub_id and "/" not in (item.hub_id or "") and (
+                    short_key == item_name_key or _numbered_version_of(short_key, item_name_key)):
+                # `booksum` becomes `kmfoda/booksum`, `common_voice` `mozilla-foundation/common_voice_7_0`
+                item.name, item.hub_id = hub_id, hub_id
                 self._keys[index] = item.keys
                 return
             if name_key in (item_name_key, item_short_key) or (hub_id and short_key == item_name_key):
@@ -383,6 +389,11 @@ def _names_a_version_of(name_key: str, *keys: str) -> bool:
 
 
 _VERSION_SUFFIX = re.compile(r"v\d+(?:\.\d+)*")
+
+
+def _numbered_version_of(key: str, other: str) -> bool:
+    """`commonvoice70` of `commonvoice`: the other name with a release number written onto it."""
+    return len(other) >= 4 and key.startswith(other) and key[len(other):].isdigit()
 
 
 def _plain_name_key(name: str) -> str:
@@ -733,7 +744,9 @@ def _source_table_datasets(card: Card, data_headings: list[bool]) -> list[tuple[
             pos, cell = row[column]
             if "huggingface.co/datasets/" in cell or "hf.co/datasets/" in cell:
                 continue  # the Hub dataset link names it (read with the card's links)
-            name = _SPLIT_SUFFIX.sub("", clean_inline_markdown(cell)).strip(" .,;:*")
+            opening_link = _OPENING_LINK.match(cell)  # "[S2ORC](...) Citation pairs": the dataset, then what of it
+            name = _SPLIT_SUFFIX.sub("", clean_inline_markdown(opening_link.group(1) if opening_link else cell)
+                                     ).strip(" .,;:*")
             if 2 <= len(name) <= 80 and len(name.split()) <= 8 and not _NOT_A_SOURCE_CELL.match(name):
                 found.append((pos, name, None, "a row of a training-data table"))
     return found
@@ -777,6 +790,11 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]
                     set(words) & _NOT_NAME_WORDS or _A_SIZE.search(name)):
                 found.append((match.start("name"), name, name if HUB_ID.match(name) and "/" in name else None,
                               "on the X dataset"))
+        if " - " in card.body:
+            for match in card.keyword_matches(_ON_THE_UPPER_CASE_HUB_ID, (" dataset",), before=120, after=2):
+                if not card.in_code(match.start()):
+                    found.append((match.start(1), match.group(1), match.group(1).lower(),
+                                  "on the ORG/NAME - CONFIG dataset"))
     found += _numbered_names_trained_on(card)
     for match in card.keyword_matches(_TRAINED_ON_LIST, ("trained on", "tuned on"), before=6, after=200):
         if card.in_code(match.start()):

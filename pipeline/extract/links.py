@@ -165,6 +165,7 @@ _URL_IN_COMMAND = re.compile(r"\w+://\S+")
 # `--hf-entity cleanrl`: options and their values (not `-m`, which names the module a command runs)
 _WITHOUT_OPTIONS = re.compile(r"(?<!\S)--?(?!m\s)[\w-]+(?:[= ](?!-)\S+)?")
 _TRAINING_HEADING = re.compile(r"\btrain|\breproduc", re.IGNORECASE)
+_TRAINING_DATA_HEADING = re.compile(r"\btrain\w*\s+(?:data|datasets?|corpus|corpora)\b", re.IGNORECASE)
 _COMMAND = re.compile(r"(?:^|\s)(?:python3?|bash|sh|curl|wget|accelerate|torchrun|deepspeed)\s", re.MULTILINE)
 _TRAINING_COMMAND = cue(
     r"(?m)(?:^|\s)(?:python3?\s+(?:-m\s+)?\S*train\S*|\S*train\S*\.(?:py|sh)\b|\./run\.sh|cd\s+\S*(?:recipes|egs2?)/)",
@@ -445,4 +446,11 @@ def _is_data_link(context: _CardContext, hit: UrlHit, before: str) -> bool:
         return True
     if "dataset" in hit.path.lower().rsplit("/", 1)[-1] and DATA_OBJECT.search(before + " on"):
         return True
-    return any(start <= hit.start < end for start, end in context.data_field_spans)
+    if any(start <= hit.start < end for start, end in context.data_field_spans):
+        return True
+    # "| [Some corpus](https://github.com/...) | [paper](...) | 1,000 |": the first cell of a row of a table of the
+    # training data names a dataset
+    line_start = context.card.body.rfind("\n", 0, hit.start) + 1
+    first_cell = context.card.body[line_start : hit.text_start].strip(" \t|")
+    return (context.card.body[line_start : hit.text_start].lstrip().startswith("|") and not first_cell
+            and _TRAINING_DATA_HEADING.search(_heading_over(context.card, hit.start)) is not None)

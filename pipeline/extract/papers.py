@@ -370,6 +370,15 @@ def _weights_of_the_authors(card: Card) -> bool:
     return False
 
 
+def _in_a_data_table(card: Card, pos: int) -> bool:
+    """Whether an offset is on a table row under a heading about data ("#### Training data")."""
+    line_start = card.body.rfind("\n", 0, pos) + 1
+    if not card.body.startswith("|", line_start) and not card.body[line_start:pos].lstrip().startswith("|"):
+        return False
+    heading = card.heading_index_at(pos)
+    return heading >= 0 and _DATA_WORDS.search(card.headings[heading].title) is not None
+
+
 def _opening_line_of_its_own(card: Card, start: int, end: int) -> bool:
     """Whether a link is a paragraph of its own (markup aside) among the card's first OPENING_LINES, and the first
     link there: a card that opens with its paper's title, "# [Title](https://arxiv.org/abs/...)", or "*[Title](...)*"
@@ -412,6 +421,8 @@ def _rule_keeping(card: Card, start: int, end: int, link_text: str, citations: l
         return "the paper a line of the card's opening is made of"
     if _BACKGROUND_PAPER.search(sentence) or _BACKGROUND_PAPER.search(link_text) or _MODEL_AFTER.match(card.body, end):
         return None  # (and "we trained the [BigBird](arxiv...) model": an architecture, named by its paper)
+    if _in_a_data_table(card, start):
+        return None  # "| [Some corpus](...) | [paper](...) | 1,000 |": the paper of a dataset the row names
     if has_base_model and _FIRST_DESCRIBED.search(sentence):
         return None  # a derivative's "first described in this [paper]": its base's or its objective's paper
     if _OWN_PAPER.search(sentence) or "thesis" in sentence and _THESIS.search(sentence):
