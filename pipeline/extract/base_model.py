@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.extract.families import SourceItem
-from pipeline.extract.card import Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
+from pipeline.extract.card import OPENING_LINES, Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
 from pipeline.vocabulary import BaseRelation
 
 RELATIONS = frozenset(BaseRelation)
@@ -181,7 +181,6 @@ _OPENING_NAME_THEN_TUNED = re.compile(
 # LayoutLMv2, RoBERTa, bert-base), and a second word is a size or shaped alike: "BERT base", "MarkupLM Large".
 _MODEL_SHAPED_WORD = re.compile(r"[A-Za-z]*[\d._-][\w.-]*|[A-Za-z][a-z]*[A-Z][\w-]*")
 _SIZE_WORD = re.compile(r"(?:base|large|small|medium|tiny|mini|xl|xxl|cased|uncased)(?:-[\w-]+)?", re.IGNORECASE)
-OPENING_LINES = 3  # the lines that introduce a model: its title and first sentences
 # (a training method is not a model: "a fine-tuned version of Dreambooth text-to-image model")
 _NOT_A_NAME = {"dreambooth", "ner", "qa", "nli", "pos", "a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
                "models", "version", "data", "dataset", "top", "same", "original", "pretrained", "pre-trained",

@@ -77,6 +77,7 @@ _FULL_STOPS = [(char, re.compile(re.escape(char) + r"(?=\s)")) for char in ".!?"
 _BLOCK_BREAK = re.compile(r"\n(?=[ \t\n\-*+#|\d])(?:[ \t]*+\n|(?=[ \t]*+(?:[-*+][ \t]|\d++[.)][ \t]|#|\|)))")
 _PIPE, _LINE_BREAK_TAG = re.compile(r"\|"), re.compile(r"<br\s*/?>")  # matched on the lower-cased body
 CONTEXT_CHARS = 300  # how far a sentence may reach on each side of a link
+OPENING_LINES = 3  # the lines that introduce a model: its title and first sentences
 # On a card longer than this, sentence_bounds looks for the breaks near its span only. Finding every break of the
 # card once (then bisecting) is cheaper on the short cards, which get a few spans each; on the long ones (a
 # config or a results table of thousands of lines) nearly all of that work lies far from any span.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, evidence_row, plain_text
+from pipeline.extract.card import CONTEXT_CHARS, OPENING_LINES, Card, UrlHit, evidence_row, plain_text
 from pipeline.extract.memo import memoised_when_short
 from pipeline.vocabulary import CardFamily
 
@@ -111,7 +111,6 @@ _TIMM_REPOSITORIES = ("pytorch-image-models", "/timm")
 TOOLKIT_FAMILIES = frozenset({CardFamily.SPEECHBRAIN, CardFamily.ESPNET, CardFamily.NEMO, CardFamily.TIMM})
 
 MAX_PAPERS = 100
-OPENING_LINES = 3  # the lines that introduce a model: its title and first sentences
 _LINE_MARKUP = "#*_>)[]( \t"  # heading, emphasis, quote and link punctuation around a link alone on its line
 MAX_ENTRY_CHARS = 3000  # a BibTeX entry whose braces never close ends here
 
@@ -373,7 +372,7 @@ def _weights_of_the_authors(card: Card) -> bool:
 def _in_a_data_table(card: Card, pos: int) -> bool:
     """Whether an offset is on a table row under a heading about data ("#### Training data")."""
     line_start = card.body.rfind("\n", 0, pos) + 1
-    if not card.body.startswith("|", line_start) and not card.body[line_start:pos].lstrip().startswith("|"):
+    if not card.body[line_start:pos].lstrip().startswith("|"):
         return False
     heading = card.heading_index_at(pos)
     return heading >= 0 and _DATA_WORDS.search(card.headings[heading].title) is not None
