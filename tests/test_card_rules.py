@@ -845,10 +845,10 @@ def test_checkpoint_statements(body, status):
         ("This model is a fine-tuned version of [/models/tiny-base-book](https://huggingface.co//models/tiny-base-book)"
          " on the someone/notes dataset.", ["/models/tiny-base-book"]),
         ("This model is a fine-tuned version of [./tiny-enc/](https://huggingface.co/./tiny-enc/) on the None dataset.",
-         ["./tiny-enc/"]),
+         ["./tiny-enc"]),
         # a rooted path, and one of three parts or more, are no Hub id even where the first two parts could be one
         ("This model is a fine-tuned version of [/data/run1/out/checkpoint-900/](https://huggingface.co//data/run1/out/"
-         "checkpoint-900/) on the None dataset.", ["/data/run1/out/checkpoint-900/"]),
+         "checkpoint-900/) on the None dataset.", ["/data/run1/out/checkpoint-900"]),
         ("This model is a fine-tuned version of [runs/tiny/checkpoint-50](https://huggingface.co/runs/tiny/"
          "checkpoint-50) on the None dataset.", ["runs/tiny/checkpoint-50"]),
         ("This model is a fine-tuned version of [models/tiny_xlmr](https://huggingface.co/models/tiny_xlmr) on "
@@ -1182,3 +1182,35 @@ def test_the_speech_trainers_upper_case_hub_id_and_configuration_names_the_datas
     assert names(facts_of(f"# m\n\n{sentence}\n")) == ["someorg/tiny_voice_7_0"]
     # the legacy id the front matter declares is that dataset, without its release number
     assert names(facts_of(f"---\ndatasets:\n- tiny_voice\n---\n# m\n\n{sentence}\n")) == ["someorg/tiny_voice_7_0"]
+
+
+@pytest.mark.parametrize(
+    ("body", "papers"),
+    [
+        # an item of a card's list of resources names its paper
+        ("## Resources\n\n- [Associated Paper](https://arxiv.org/abs/2110.00001)\n- [GitHub](https://github.com/a/b)",
+         ["arxiv:2110.00001"]),
+        ("- **Resources:** [Research Paper](https://arxiv.org/abs/2012.00001)", ["arxiv:2012.00001"]),
+        # the same words in prose, as a card template writes them about hardware, do not
+        ("## Emissions\n\nWe present the hardware type based on the [associated paper](https://arxiv.org/pdf/2105.00001"
+         ".pdf).", []),
+    ],
+)
+def test_a_listed_associated_or_research_paper_is_this_models(body, papers):
+    assert facts_of(f"# m\n\n{body}\n")["papers"] == papers
+
+
+@pytest.mark.parametrize(
+    ("readme", "base"),
+    [
+        ("# m\n\nFinetuning `tiny-base-multilingual-cased` with the training set of `tiny_qa`.\n",
+         "tiny-base-multilingual-cased"),
+        ("# m\n\nFine-tuning on the Tiny dataset for two epochs.\n", None),
+        # a local folder that the Trainer links as a Hub id is named without its trailing slash
+        ("# m\n\nThis model is a fine-tuned version of [models/tiny_xlmr/](https://huggingface.co/models/tiny_xlmr/) "
+         "on an unknown dataset.\n", "models/tiny_xlmr"),
+    ],
+)
+def test_an_opening_finetuning_of_a_named_model_and_a_local_folders_trailing_slash(readme, base):
+    facts = facts_of(readme)
+    assert (facts["base_models"][0] if facts["base_models"] else None) == base

@@ -177,6 +177,10 @@ _OPENING_NAME_THEN_TUNED = re.compile(
     r"[#>*_ \t]*(?:(?:An?|The|Pre-?trained)[ \t]+)?"
     r"(?P<name>[A-Za-z][\w.-]*?(?:[ \t](?!model\b|checkpoint\b)[A-Za-z0-9][\w.-]*)?)(?:[-_]model)?[*_]*"
     r"[ \t]+(?:model[ \t]+|checkpoint[ \t]+)?(?:fine[- ]?tuned|finetuned)[ \t]+(?:on|for|with|to)\b")
+# ... or that opens with the fine-tuning, then the name: "Finetuning `x-base-cased` with the training set of ..."
+_OPENING_TUNING_THEN_NAME = re.compile(
+    r"[#>*_ \t]*(?:Fine[- ]?tun(?:ing|ed)|Finetun(?:ing|ed))[ \t]+(?:of[ \t]+)?[`*_]*(?P<name>[A-Za-z][\w./-]*)[`*_]*"
+    r"[ \t]+(?:with|on|for)\b")
 # The first word of such a name is shaped like a model's (a digit, a hyphen, a dot, or capitals inside it: T5,
 # LayoutLMv2, RoBERTa, bert-base), and a second word is a size or shaped alike: "BERT base", "MarkupLM Large".
 _MODEL_SHAPED_WORD = re.compile(r"[A-Za-z]*[\d._-][\w.-]*|[A-Za-z][a-z]*[A-Z][\w-]*")
@@ -413,7 +417,7 @@ def _local_path_linked_as_a_model(hit: UrlHit, model_id: str | None) -> str | No
     parts = [part for part in text.split("/") if part not in ("", ".", "~")]
     if [part for part in hit.path.split("/") if part not in ("", ".")] != parts:
         return None  # a link whose text is not its own target: written by a person, read as a Hub link or not at all
-    return text
+    return text.rstrip("/") or text  # (a folder's trailing slash is no part of its name)
 
 
 def _named_link(card: Card, hit: UrlHit) -> list[BaseCandidate]:
@@ -497,14 +501,15 @@ def _versioned_lines_then_tuned(card: Card) -> list[re.Match]:
 
 
 def _opening_name_then_tuned(card: Card) -> list[BaseCandidate]:
-    """The model named at the start of one of the card's first lines, then "fine-tuned on / for / with / to"."""
+    """The model named at the start of one of the card's first lines, then "fine-tuned on / for / with / to" (or
+    after "Finetuning" there)."""
     body, at, lines = card.body, 0, 0
     while lines < OPENING_LINES and at < len(body):
         end = body.find("\n", at)
         end = len(body) if end < 0 else end
         if body[at:end].strip():
             lines += 1
-            match = _OPENING_NAME_THEN_TUNED.match(body, at, end)
+            match = _OPENING_NAME_THEN_TUNED.match(body, at, end) or _OPENING_TUNING_THEN_NAME.match(body, at, end)
             if match and not card.in_code(at) and _names_a_model(match.group("name")):
                 return [BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
                                       "a name opening the card, then \"fine-tuned\"",

@@ -59,6 +59,10 @@ _BACKGROUND_PAPER = re.compile(
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _FILLER_WORDS = frozenset({"the", "a", "an", "this", "our", "paper", "here", "link", "model"})
+# "- [Associated Paper](...)", "- [Research Paper](...)": an item of a card's list of resources (not the same words
+# in prose: "the hardware type based on the [associated paper](...)" of a card template)
+_ASSOCIATED_PAPER_LINK_TEXT = re.compile(r"^(?:associated|accompanying|research)\s+paper$", re.IGNORECASE)
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\*\*[^*\n]{0,40}\*\*:?[ \t]*)?$")
 # After "our": the paper's venue or year may come first ("our [NAACL paper](...)", "our [EMNLP 2021 paper](...)").
 _OUR_PAPER_LINK_TEXT = re.compile(
     r"^(?:our )?(?:[\w'’-]+ ){0,2}?(?:paper|technical report|tech report|report|preprint|publication)$", re.IGNORECASE)
@@ -369,6 +373,11 @@ def _weights_of_the_authors(card: Card) -> bool:
     return False
 
 
+def _opens_a_list_item(card: Card, pos: int) -> bool:
+    line_start = card.body.rfind("\n", 0, pos) + 1
+    return _LIST_MARKER.match(card.body, line_start, pos) is not None
+
+
 def _in_a_data_table(card: Card, pos: int) -> bool:
     """Whether an offset is on a table row under a heading about data ("#### Training data")."""
     line_start = card.body.rfind("\n", 0, pos) + 1
@@ -426,6 +435,8 @@ def _rule_keeping(card: Card, start: int, end: int, link_text: str, citations: l
         return None  # a derivative's "first described in this [paper]": its base's or its objective's paper
     if _OWN_PAPER.search(sentence) or "thesis" in sentence and _THESIS.search(sentence):
         return "presented as this model's paper"
+    if _ASSOCIATED_PAPER_LINK_TEXT.match(link_text.strip()) and _opens_a_list_item(card, start):
+        return "listed as this model's paper"
     if _OWN_PAPER_LINK_TEXT.match(link_text.strip(" []")):  # (also "[[Paper]](...)", a research repository's badge)
         # "T5 was introduced in [this paper] and first released at [this page]": the architecture card's sentence,
         # copied onto a card of a T5 pretrained on Finnish
