@@ -1214,3 +1214,12 @@ def test_a_listed_associated_or_research_paper_is_this_models(body, papers):
 def test_an_opening_finetuning_of_a_named_model_and_a_local_folders_trailing_slash(readme, base):
     facts = facts_of(readme)
     assert (facts["base_models"][0] if facts["base_models"] else None) == base
+
+
+def test_the_x_dataset_after_a_long_linked_base_and_the_baseline_trainers_title():
+    base = "someorg/tiny-encoder-base-wiki-20210520-spm-finetune-qa-with-a-long-name"
+    sentence = (f"This model is a fine-tuned version of [{base}](https://huggingface.co/{base}) on the tiny_wiki_qa "
+                "dataset.")
+    assert names(facts_of(f"# m\n\n{sentence}\n")) == ["tiny_wiki_qa"]
+    card = "---\ntags:\n- baseline-trainer\n---\n\n## Baseline Model trained on tipsx1y2 to apply classification on sex\n"
+    assert names(facts_of(card)) == ["tipsx1y2"]

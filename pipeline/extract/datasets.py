@@ -95,6 +95,11 @@ _ON_THE_X_DATASET = re.compile(
 # The speech Trainer script's "on the MOZILLA-FOUNDATION/COMMON_VOICE_7_0 - FR dataset": a Hub id and its
 # configuration, in capitals
 _ON_THE_UPPER_CASE_HUB_ID = re.compile(r"\bon\s+the\s+([A-Z0-9][A-Z0-9_.-]*/[A-Z0-9][A-Z0-9_.-]*)\s+-\s+[\w.-]+\s+dataset\b")
+# The dabl baseline-trainer template's title: "## Baseline Model trained on <dataset> to apply classification on <column>"
+_BASELINE_TRAINED_ON = re.compile(r"^#+[ \t]*Baseline Model trained on ([\w./-]+) to apply\b", re.MULTILINE)
+# How far before " dataset" "fine-tuned version of [x](...) on the X dataset" may start: a linked base's text and URL
+# can take 200 characters and more ("[org/a-long-model-name-finetune-qa](https://huggingface.co/org/...)").
+ON_THE_X_REACH = 400
 # "fine-tuned on Bible, JW300, [Menyo-20k](...) and [CC-Aligned](...)": plain names listed before links.
 # "pretrained on X for parsing, derived from [a Hub model](...)": the model it derives from, not data.
 _DERIVED_FROM_BEFORE = re.compile(r"\b(?:derived\s+from|based\s+on|initiali[sz]ed\s+(?:from|with)|starting\s+from"
@@ -781,7 +786,7 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]
     found = []
     lower = card.lower
     if " dataset" in lower:
-        for match in card.keyword_matches(_ON_THE_X_DATASET, (" dataset",), before=150, after=2):
+        for match in card.keyword_matches(_ON_THE_X_DATASET, (" dataset",), before=ON_THE_X_REACH, after=2):
             name = match.group("name").strip("`*_ ")
             if " on " in name:  # "trained with SimSiam on CIFAR-10 dataset": the name after the last "on"
                 name = name.rsplit(" on ", 1)[1]
@@ -796,6 +801,9 @@ def _named_dataset_phrases(card: Card) -> list[tuple[int, str, str | None, str]]
                     found.append((match.start(1), match.group(1), match.group(1).lower(),
                                   "on the ORG/NAME - CONFIG dataset"))
     found += _numbered_names_trained_on(card)
+    if "baseline model trained on" in lower:
+        found += [(match.start(1), match.group(1), None, "the baseline-trainer template's dataset")
+                  for match in _BASELINE_TRAINED_ON.finditer(card.body)]
     for match in card.keyword_matches(_TRAINED_ON_LIST, ("trained on", "tuned on"), before=6, after=200):
         if card.in_code(match.start()):
             continue
