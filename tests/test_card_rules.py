@@ -1223,3 +1223,20 @@ def test_the_x_dataset_after_a_long_linked_base_and_the_baseline_trainers_title(
     assert names(facts_of(f"# m\n\n{sentence}\n")) == ["tiny_wiki_qa"]
     card = "---\ntags:\n- baseline-trainer\n---\n\n## Baseline Model trained on tipsx1y2 to apply classification on sex\n"
     assert names(facts_of(card)) == ["tipsx1y2"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "base"),
+    [
+        ("Tiny-dense 2.7B-Jane is a finetune created using SomeLab's GPT-Tiny 6B model.", "GPT-Tiny 6B"),
+        ("This is a finetune of TinyRWKV-v4 430m on `chat` dataset.", "TinyRWKV-v4"),
+        # a name just before "fine tuned", without an article
+        ("# Dreamy Diffusion 1.0 is PG 1.5 fine tuned on high quality art.", "PG 1.5"),
+        ("This model is `tiny-large-50` model fine-tuned on the text part of a corpus.", "tiny-large-50"),
+        # a model compared with is no base
+        ("The model used as reference is TINYBERT finetuned on a QA set.", None),
+    ],
+)
+def test_a_finetune_created_using_a_model_and_a_name_before_fine_tuned_without_an_article(sentence, base):
+    facts = facts_of(f"# m\n\nSome words first.\n\nMore words.\n\n{sentence}\n")
+    assert (facts["base_models"][0] if facts["base_models"] else None) == base

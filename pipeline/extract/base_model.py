@@ -133,9 +133,9 @@ _AFTER_BASE = re.compile(
 # "This is a Stable Diffusion model fine-tuned on ...", "This a bert-base-uncased model finetuned for ...": a named
 # base (capitalised words, or one token shaped like a model id) before "model ... fine-tuned".
 _NAMED_BEFORE_FINETUNED = re.compile(
-    r"\b(?:is|was|[Tt]his)\s+(?:your\s+)?(?:a|an|the)\s+(?:\*+|`)?"
+    r"\b(?:is|was|[Tt]his)\s+(?:your\s+)?(?:(?:a|an|the)\s+)?(?:\*+|`)?"
     r"(?P<name>[A-Z0-9][\w.\-]*(?:\s[A-Z0-9][\w.\-]*){0,2}|[a-z][\w.]*[\d_-][\w.\-]*)(?:\*+|`)?\s+"
-    r"(?:model\s+|checkpoint\s+)?(?:that\s+(?:was|has\s+been)\s+)?fine-?tuned\b"
+    r"(?:model\s+|checkpoint\s+)?(?:that\s+(?:was|has\s+been)\s+)?fine[- ]?tuned\b"
 )
 # A name as written after the cue: words before "model" / "checkpoint" ("Stable Diffusion 1.5 model", "a wav2vec 2.0
 # base checkpoint"), or one token shaped like a model id (`bert-base-uncased`, `GPT2-Medium`, `org/name`).
@@ -211,6 +211,11 @@ _FINE_TUNED_WORD = re.compile(r"(?<![\w-])(?:fine-?tun|finetun)", re.IGNORECASE)
 _ARCHITECTURE_CUES = frozenset({"based on", "built on"})
 _NOT_BASE_CONTEXT = re.compile(r"\b(?:model\s+card|compared?\s+(?:to|with)|outperform\w*|unlike|similar\s+to)\b",
                                re.IGNORECASE)
+# "X is a finetune created using EleutherAI's GPT-J 6B model", "This is a finetune of RWKV-v4neo 430m on ...": a name
+# shaped like a model's (not "Fairseq's MoE dense model", a description)
+_A_FINETUNE_OF = re.compile(r"\ba\s+finetune\s+(?:(?:created|made)\s+(?:using|from|with)|of)(?:\s+[\w-]+['’]s)?")
+# "The model used as reference is BERT finetuned on SQuAD": a model compared with, not trained from
+_REFERENCE_MODEL = re.compile(r"\b(?:as|the)\s+(?:a\s+)?(?:reference|baseline)\b", re.IGNORECASE)
 _CONVERTED = re.compile(r"\b(?:weights|model|checkpoints?)\s+(?:here\s+)?(?:have|has|was|were)\s+(?:been\s+)?converted\b",
                         re.IGNORECASE)
 _TUNED_WORDS = frozenset({"fine-tuned", "finetuned", "trained"})
@@ -459,11 +464,16 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
     for relation, keywords, pattern, lead in _CUES:
         if _holds_any(card.lower, keywords, NAMED_BASE_REACH):  # (most cards hold none of most cues' keywords)
             found += _names_after(card, pattern, keywords, lead, 40, relation, "named after the cue")
+    found += [candidate for candidate in _names_after(card, _A_FINETUNE_OF, ("a finetune",), 2, 40, "finetune",
+                                                      "named after \"a finetune created using\"")
+              if _names_a_model(candidate.name)]
     for match in card.keyword_matches(_NAMED_BEFORE_FINETUNED, ("tuned",), before=90, after=2,
                                       until=NAMED_BASE_REACH):
-        if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME:
+        sentence = card.sentence_around(match.start(), match.end())
+        if not card.in_code(match.start()) and match.group("name").lower() not in _NOT_A_NAME and not (
+                _REFERENCE_MODEL.search(sentence)):
             found.append(BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
-                                       "named before \"fine-tuned\"", card.sentence_around(match.start(), match.end())))
+                                       "named before \"fine-tuned\"", sentence))
     for match in _versioned_lines_then_tuned(card):
         found.append(BaseCandidate(match.group(1), "finetune", "named prose", match.start(1),
                                    "a versioned name opening a line, then \"fine-tuned\"",
