@@ -1240,3 +1240,24 @@ def test_the_x_dataset_after_a_long_linked_base_and_the_baseline_trainers_title(
 def test_a_finetune_created_using_a_model_and_a_name_before_fine_tuned_without_an_article(sentence, base):
     facts = facts_of(f"# m\n\nSome words first.\n\nMore words.\n\n{sentence}\n")
     assert (facts["base_models"][0] if facts["base_models"] else None) == base
+
+
+@pytest.mark.parametrize(
+    ("body", "base"),
+    [
+        # a copy of the same weights in another format names the original
+        ("PaddlePaddle version of [tiny-t5](https://huggingface.co/someorg/tiny-t5), please refer to the original.",
+         "someorg/tiny-t5"),
+        ("# ONNX export of Adapter `SomeHub/tiny-pf-rc` for tiny-base", "SomeHub/tiny-pf-rc"),
+        ("The TFLite version of `diffusion model` in this repository is built with glue code.", None),
+        # "based off", "initialized using", and a listed training configuration
+        ("Based off [someorg/tinyT5-base](https://huggingface.co/someorg/tinyT5-base).", "someorg/tinyT5-base"),
+        ("We used a pretrained model; the weights were initialized using [Some-Lab](https://huggingface.co/Some-Lab/"
+         "tiny-bert-msa).", "Some-Lab/tiny-bert-msa"),
+        ("* **model_name_or_path**: `someone/tiny-vit-beans`\n* **quantization_approach**: dynamic",
+         "someone/tiny-vit-beans"),
+    ],
+)
+def test_format_copies_based_off_initialized_using_and_a_listed_configuration_name_the_base(body, base):
+    facts = facts_of(f"# m\n\n{body}\n")
+    assert (facts["base_models"][0] if facts["base_models"] else None) == base

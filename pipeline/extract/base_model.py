@@ -36,19 +36,23 @@ _BASE_FIELDS = frozenset({"finetuned from model", "fine-tuned from", "finetuned 
                 "pretrained model used", "pre-trained model used", "base model used"})
 _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or_path|base_model)["']?\s*[:=]\s*["']?"""
                          r"""([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)""")
+_COMPONENT_AFTER = re.compile(r"[`*_\s]*part\s+of\b")
+_LISTED_CONFIG_KEY = re.compile(r"^[ \t]*[-*+][ \t]+\**(?:pretrained_model_name_or_path|model_name_or_path)\**[ \t]*:"
+                                r"[ \t]*`?([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)`?", re.MULTILINE)
 # Keywords of a cue of names only ("trained on Stable Diffusion v1.5": no link follows it)
 _NAMES_ONLY_KEYWORDS = ("on stable diffusion", "on the stable diffusion", "on sd")
 # Cues just before a base model's name or link, each with the relation it states, the keywords one of which it
 # holds, and how far before such a keyword a match can start ("fine-" before "tuned", "obtained by fine-").
+_FORMAT_COPY_KEYWORDS = ("version of", "export of", "conversion of", "port of")  # (named: a model-shaped name only)
 _CUES = [
     (relation, keywords, re.compile(pattern, re.IGNORECASE), lead)
     for relation, keywords, lead, pattern in [
         ("finetune", ("tune", "trained"), 8,
          r"\b(?:(?:fine-?tuned|finetuned|fine-?tune|(?:pre-?)?trained|tuned)\s+(?:version\s+|checkpoint\s+)?(?:of|from)"
          r"|fine[- ]?tuned\s+model\s+(?:of|from))(?:\s+(?:the\s+)?model)?"),
-        ("finetune", ("based", "built"), 2, r"\bbased\s+o[nf]\b|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
+        ("finetune", ("based", "built"), 2, r"\bbased\s+o(?:n|ff?)\b|\bbuilt\s+(?:up)?on(?:\s+top\s+of)?"),
         ("finetune", ("initiali", "derived", "distilled", "started", "starting", "continue", "resumed"), 40,
-         r"\binitiali[sz]ed\s+(?:from|with)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
+         r"\binitiali[sz]ed\s+(?:from|with|using)(?:\s+the\s+weights\s+of)?|\bderived\s+from|\bdistilled\s+from"
          r"|\b(?:model|checkpoint)[`*]*\s+(?:is|was)\s+resumed\s+from"
          r"|\bstart(?:ed|ing)\s+from|\bwarm[- ]?started\s+(?:from|with)"
          r"|\bcontinued?\s+(?:pre-?)?training\s+(?:of|from)"),
@@ -84,6 +88,10 @@ _CUES = [
         ("finetune", _NAMES_ONLY_KEYWORDS, 8,  # (rarer than "trained on")
          r"\btrained\s+on(?=\s+(?:the\s+)?(?:[Ss]table\s+[Dd]iffusion|SD)\s*v?\d)"),
         ("merge", ("merge",), 2, r"\bmerge\s+of"),
+        # a copy of the same weights in another format: "PaddlePaddle version of [x](...)", "ONNX export of Adapter `x`"
+        ("quantized", _FORMAT_COPY_KEYWORDS, 24,
+         r"\b(?:PaddlePaddle|ONNX|Core\s?ML|TensorFlow|TFLite|Flax|OpenVINO|GGML|CTranslate2|TorchScript)\s+"
+         r"(?:version|export|conversion|port)\s+of(?:\s+(?:the\s+)?(?:[Aa]dapter|model))?"),
     ]
 ]
 # Every keyword a cue needs, and "tuned" for a base named before "fine-tuned": a link with none of them near it has
@@ -183,7 +191,7 @@ _OPENING_TUNING_THEN_NAME = re.compile(
     r"[ \t]+(?:with|on|for)\b")
 # The first word of such a name is shaped like a model's (a digit, a hyphen, a dot, or capitals inside it: T5,
 # LayoutLMv2, RoBERTa, bert-base), and a second word is a size or shaped alike: "BERT base", "MarkupLM Large".
-_MODEL_SHAPED_WORD = re.compile(r"[A-Za-z]*[\d._-][\w.-]*|[A-Za-z][a-z]*[A-Z][\w-]*")
+_MODEL_SHAPED_WORD = re.compile(r"[A-Za-z]*[\d._/-][\w./-]*|[A-Za-z][a-z]*[A-Z][\w/-]*")  # (a Hub id too)
 _SIZE_WORD = re.compile(r"(?:base|large|small|medium|tiny|mini|xl|xxl|cased|uncased)(?:-[\w-]+)?", re.IGNORECASE)
 # (a training method is not a model: "a fine-tuned version of Dreambooth text-to-image model")
 _NOT_A_NAME = {"dreambooth", "ner", "qa", "nli", "pos", "a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
@@ -349,6 +357,11 @@ def _card_candidates(card: Card, read_prose: bool = True) -> list[BaseCandidate]
         if name:
             found.append(BaseCandidate(name, "finetune", "field", field.pos, f"`{field.key}` field",
                                        card.body[field.pos : field.end]))
+    if "model_name_or_path" in card.body:  # "* **model_name_or_path**: `org/x`": a training configuration, listed
+        for match in _LISTED_CONFIG_KEY.finditer(card.body):
+            if not card.in_code(match.start()):
+                found.append(BaseCandidate(match.group(1), "finetune", "training configuration", match.start(1),
+                                           "pretrained model of the listed configuration", match.group().strip()))
     for block in card.code_blocks:
         if "model_name_or_path" not in block.text and "base_model" not in block.text:
             continue  # every key _CONFIG_KEY knows holds one of these
@@ -463,7 +476,9 @@ def _named_candidates(card: Card) -> list[BaseCandidate]:
     found: list[BaseCandidate] = []
     for relation, keywords, pattern, lead in _CUES:
         if _holds_any(card.lower, keywords, NAMED_BASE_REACH):  # (most cards hold none of most cues' keywords)
-            found += _names_after(card, pattern, keywords, lead, 40, relation, "named after the cue")
+            names = _names_after(card, pattern, keywords, lead, 40, relation, "named after the cue")
+            # ("the TFLite version of `diffusion model` in this repository": a part, named by a word)
+            found += [c for c in names if _names_a_model(c.name)] if keywords is _FORMAT_COPY_KEYWORDS else names
     found += [candidate for candidate in _names_after(card, _A_FINETUNE_OF, ("a finetune",), 2, 40, "finetune",
                                                       "named after \"a finetune created using\"")
               if _names_a_model(candidate.name)]
@@ -560,6 +575,8 @@ def _name_after(text: str, cue: int) -> str | None:
     if not match:
         return None
     end = match.end()
+    if _COMPONENT_AFTER.match(text, end):
+        return None  # "TFLite version of `text encoder` part of [x](...)": a component of a model, not a model
     versioned = _VERSIONED_NAME.match(text, cue)
     if versioned:  # "for SD 2.x", "from Stable Diffusion 1.5"
         return versioned.group(1)
