@@ -1261,3 +1261,22 @@ def test_a_finetune_created_using_a_model_and_a_name_before_fine_tuned_without_a
 def test_format_copies_based_off_initialized_using_and_a_listed_configuration_name_the_base(body, base):
     facts = facts_of(f"# m\n\n{body}\n")
     assert (facts["base_models"][0] if facts["base_models"] else None) == base
+
+
+@pytest.mark.parametrize(
+    ("body", "base"),
+    [
+        ("Base model is Tiny Diffusion v1.5 and was trained using Dreambooth with 60 images.", "Tiny Diffusion v1.5"),
+        ("This base model is intended for research.", None),
+        ("A TinyBERTa-base model that is fine-tuned on the Tiny Times corpus.", "TinyBERTa-base"),
+        ("A TinyForSequenceClassification model that is fine-tuned on the Tiny Times corpus.", None),  # a class
+        # a link in parentheses after a name shaped like a model's; not after other words
+        ("This model is based on the small OpenAI Tiny-2 ([`tiny2`](https://huggingface.co/tiny2)) model.", "tiny2"),
+        ("It was based on the results of ([a run](https://huggingface.co/someone/x)).", None),
+        # "the full model" names none
+        ("Retrained embeddings and additional fine-tuning of the full model.", None),
+    ],
+)
+def test_base_model_is_that_is_fine_tuned_a_parenthesised_link_and_the_full_model(body, base):
+    facts = facts_of(f"# m\n\n{body}\n")
+    assert (facts["base_models"][0] if facts["base_models"] else None) == base

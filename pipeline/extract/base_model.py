@@ -61,7 +61,7 @@ _CUES = [
         ("finetune", ("tuning", "tune"), 24,
          r"\bobtained\s+by\s+fine-?tuning|\bby\s+fine-?tuning|\bwe\s+fine-?tuned?|\bfine-?tuning\s+of"),
         ("finetune", ("base model", "base trained", "base pre", "base language"), 40,
-         r"\bthe\s+base\s+(?:pre-?trained\s+|trained\s+|language\s+)?model\s+(?:used\s+)?(?:is|was)|\bbase\s+model\s*:"
+         r"(?:\bthe\s+|(?<![^\n])\W{0,3}|(?<=[.!?]\s))base\s+(?:pre-?trained\s+|trained\s+|language\s+)?model\s+(?:used\s+)?(?:is|was)|\bbase\s+model\s*:"
          r"|\bwith\s+the(?=\s+\S+\s+base\s+model)|\b(?:using|from)\s+the\s+base\s+model"),
         # "It is fine-tuned on multilingual BERT model": on a model, not on data ("on the X dataset")
         ("finetune", ("tuned on",), 8,
@@ -107,7 +107,9 @@ _ANY_CUE_KEYWORDS = tuple(k for k in _ANY_CUE_KEYWORDS if not any(o != k and o i
 _BEFORE_LINK = [
     (relation, keywords,
      re.compile(f"(?:{cue.pattern})" + r"[\s*_`\"'(]*+(?:the\s++|an?\s++)?(?:pre-?trained\s++)?"
-                r"(?:[`*_]*+[\w.-]++[`*_]*+['’]s\s++)?(?:\w+\s++)?$",  # ("from `x`'s [checkpoint](...)")
+                r"(?:[`*_]*+[\w.-]++[`*_]*+['’]s\s++)?(?:\w+\s++|(?:[\w.-]++\s++){0,2}[\w.]*+[\d-][\w.-]*+\s*+\()?$",
+                # ("from `x`'s [checkpoint](...)", "based on the small OpenAI GPT-2 ([`gpt2`](...)) model": a link in
+                # parentheses after a name shaped like a model's)
                 re.IGNORECASE))
     for relation, keywords, cue, _ in _CUES
 ] + [
@@ -184,7 +186,8 @@ _VERSIONED_THEN_TUNED = re.compile(r"[#>*_ \t]*(?:(?:First|Then|The|This|Our|A)[
 _OPENING_NAME_THEN_TUNED = re.compile(
     r"[#>*_ \t]*(?:(?:An?|The|Pre-?trained)[ \t]+)?"
     r"(?P<name>[A-Za-z][\w.-]*?(?:[ \t](?!model\b|checkpoint\b)[A-Za-z0-9][\w.-]*)?)(?:[-_]model)?[*_]*"
-    r"[ \t]+(?:model[ \t]+|checkpoint[ \t]+)?(?:fine[- ]?tuned|finetuned)[ \t]+(?:on|for|with|to)\b")
+    r"[ \t]+(?:model[ \t]+|checkpoint[ \t]+)?(?:that[ \t]+(?:is|was|has[ \t]+been)[ \t]+)?"
+    r"(?:fine[- ]?tuned|finetuned)[ \t]+(?:on|for|with|to)\b")
 # ... or that opens with the fine-tuning, then the name: "Finetuning `x-base-cased` with the training set of ..."
 _OPENING_TUNING_THEN_NAME = re.compile(
     r"[#>*_ \t]*(?:Fine[- ]?tun(?:ing|ed)|Finetun(?:ing|ed))[ \t]+(?:of[ \t]+)?[`*_]*(?P<name>[A-Za-z][\w./-]*)[`*_]*"
@@ -192,6 +195,7 @@ _OPENING_TUNING_THEN_NAME = re.compile(
 # The first word of such a name is shaped like a model's (a digit, a hyphen, a dot, or capitals inside it: T5,
 # LayoutLMv2, RoBERTa, bert-base), and a second word is a size or shaped alike: "BERT base", "MarkupLM Large".
 _MODEL_SHAPED_WORD = re.compile(r"[A-Za-z]*[\d._/-][\w./-]*|[A-Za-z][a-z]*[A-Z][\w/-]*")  # (a Hub id too)
+_MODEL_CLASS = re.compile(r"[A-Z]\w*For[A-Z]\w*")  # a library's class, `BertForSequenceClassification`, names no model
 _SIZE_WORD = re.compile(r"(?:base|large|small|medium|tiny|mini|xl|xxl|cased|uncased)(?:-[\w-]+)?", re.IGNORECASE)
 # (a training method is not a model: "a fine-tuned version of Dreambooth text-to-image model")
 _NOT_A_NAME = {"dreambooth", "ner", "qa", "nli", "pos", "a", "an", "the", "this", "that", "these", "it", "its", "our", "my", "your", "their", "model",
@@ -201,7 +205,7 @@ _NOT_A_NAME = {"dreambooth", "ner", "qa", "nli", "pos", "a", "an", "the", "this"
                "following", "previous", "publicly", "available", "official", "open", "huggingface", "hugging",
                "weights", "checkpoint", "checkpoints", "architecture", "transformer", "transformers", "text",
                "images", "image", "english", "code", "task", "tasks", "all", "some", "two", "three", "one",
-               "fine-tuned", "finetuned", "trained", "seq2seq"}
+               "fine-tuned", "finetuned", "trained", "seq2seq", "full", "whole", "entire"}
 # The toolkits a model is built with, not models it starts from: "RyanSpeech model (based on ESPnet2)". (Not
 # links.GENERAL_LIBRARIES: that list holds names that are models too, "whisper", "marian".)
 _TOOLKITS = frozenset({"espnet", "espnet2", "nemo", "speechbrain", "fairseq", "transformers", "diffusers", "keras",
@@ -545,7 +549,7 @@ def _opening_name_then_tuned(card: Card) -> list[BaseCandidate]:
 
 def _names_a_model(name: str) -> bool:
     first, _, second = name.partition(" ")
-    if first.lower() in _NOT_A_NAME or not _MODEL_SHAPED_WORD.fullmatch(first):
+    if first.lower() in _NOT_A_NAME or not _MODEL_SHAPED_WORD.fullmatch(first) or _MODEL_CLASS.fullmatch(first):
         return False
     return not second or bool(_SIZE_WORD.fullmatch(second) or _MODEL_SHAPED_WORD.fullmatch(second))
 

@@ -21,7 +21,7 @@ from pipeline.extract.model import (BaseModelFacts, CardFacts, CheckpointFacts, 
 from pipeline.extract.papers import extract_papers
 from pipeline.vocabulary import BaseRelation, CardFamily, DataDisclosure, Gated
 
-EXTRACTOR_VERSION = "0.3.11"
+EXTRACTOR_VERSION = "0.3.12"
 MAX_SECTIONS = 200
 MAX_PROBLEMS = 50
 MAX_PROBLEM_CHARS = 300
