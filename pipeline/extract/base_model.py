@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.extract.families import SourceItem
-from pipeline.extract.card import OPENING_LINES, Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
+from pipeline.extract.card import Card, UrlHit, clean_inline_markdown, evidence_row, plain_text
 from pipeline.vocabulary import BaseRelation
 
 RELATIONS = frozenset(BaseRelation)
@@ -34,11 +34,13 @@ _BASE_FIELDS = frozenset({"finetuned from model", "fine-tuned from", "finetuned 
                 "initialised from", "parent model", "backbone", "base checkpoint", "foundation model",
                 "student", "student model",  # distillation: the student starts from that model's weights
                 "pretrained model used", "pre-trained model used", "base model used"})
+_CONFIGURED_MODEL = r"([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)"  # the model id a training configuration's key gives
 _CONFIG_KEY = re.compile(r"""["']?(?:pretrained_model_name_or_path|model_name_or_path|base_model)["']?\s*[:=]\s*["']?"""
-                         r"""([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)""")
-_COMPONENT_AFTER = re.compile(r"[`*_\s]*part\s+of\b")
+                         + _CONFIGURED_MODEL)
+# the same keys listed in prose: "* **model_name_or_path**: `org/x`"
 _LISTED_CONFIG_KEY = re.compile(r"^[ \t]*[-*+][ \t]+\**(?:pretrained_model_name_or_path|model_name_or_path)\**[ \t]*:"
-                                r"[ \t]*`?([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)`?", re.MULTILINE)
+                                r"[ \t]*`?" + _CONFIGURED_MODEL + "`?", re.MULTILINE)
+_COMPONENT_AFTER = re.compile(r"[`*_\s]*part\s+of\b")
 # Keywords of a cue of names only ("trained on Stable Diffusion v1.5": no link follows it)
 _NAMES_ONLY_KEYWORDS = ("on stable diffusion", "on the stable diffusion", "on sd")
 # Cues just before a base model's name or link, each with the relation it states, the keywords one of which it
@@ -532,18 +534,13 @@ def _versioned_lines_then_tuned(card: Card) -> list[re.Match]:
 def _opening_name_then_tuned(card: Card) -> list[BaseCandidate]:
     """The model named at the start of one of the card's first lines, then "fine-tuned on / for / with / to" (or
     after "Finetuning" there)."""
-    body, at, lines = card.body, 0, 0
-    while lines < OPENING_LINES and at < len(body):
-        end = body.find("\n", at)
-        end = len(body) if end < 0 else end
-        if body[at:end].strip():
-            lines += 1
-            match = _OPENING_NAME_THEN_TUNED.match(body, at, end) or _OPENING_TUNING_THEN_NAME.match(body, at, end)
-            if match and not card.in_code(at) and _names_a_model(match.group("name")):
-                return [BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
-                                      "a name opening the card, then \"fine-tuned\"",
-                                      card.sentence_around(match.start("name"), match.end()))]
-        at = end + 1
+    body = card.body
+    for at, end in card.opening_lines:
+        match = _OPENING_NAME_THEN_TUNED.match(body, at, end) or _OPENING_TUNING_THEN_NAME.match(body, at, end)
+        if match and not card.in_code(at) and _names_a_model(match.group("name")):
+            return [BaseCandidate(match.group("name"), "finetune", "named prose", match.start("name"),
+                                  "a name opening the card, then \"fine-tuned\"",
+                                  card.sentence_around(match.start("name"), match.end()))]
     return []
 
 

@@ -233,6 +233,18 @@ class Card:
         return stops, resumes
 
     @cached_once
+    def opening_lines(self) -> list[tuple[int, int]]:
+        """(start, end) of the body's first OPENING_LINES lines that are not blank: the title and first sentences."""
+        body, at, found = self.body, 0, []
+        while len(found) < OPENING_LINES and at < len(body):
+            end = body.find("\n", at)
+            end = len(body) if end < 0 else end
+            if not body[at:end].isspace() and at < end:
+                found.append((at, end))
+            at = end + 1
+        return found
+
+    @cached_once
     def fields(self) -> list[Field]:
         """`key: value` lines outside code, and the rows of two-column tables."""
         return _fields(self)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.card import CONTEXT_CHARS, OPENING_LINES, Card, UrlHit, evidence_row, plain_text
+from pipeline.extract.card import CONTEXT_CHARS, Card, UrlHit, evidence_row, plain_text
 from pipeline.extract.memo import memoised_when_short
 from pipeline.vocabulary import CardFamily
 
@@ -388,20 +388,23 @@ def _in_a_data_table(card: Card, pos: int) -> bool:
 
 
 def _opening_line_of_its_own(card: Card, start: int, end: int) -> bool:
-    """Whether a link is a paragraph of its own (markup aside) among the card's first OPENING_LINES, and the first
-    link there: a card that opens with its paper's title, "# [Title](https://arxiv.org/abs/...)", or "*[Title](...)*"
+    """Whether a link is a paragraph of its own (markup aside) among the card's opening lines, and the first link
+    there: a card that opens with its paper's title, "# [Title](https://arxiv.org/abs/...)", or "*[Title](...)*"
     under a line about it. (Not a link a hard-wrapped sentence puts on a line of its own, nor the second paper of
     the opening, nor one of a list of authors.)"""
     body = card.body
     line_start = body.rfind("\n", 0, start) + 1
-    line_end = body.find("\n", end)
-    line_end = len(body) if line_end < 0 else line_end
+    opening = card.opening_lines
+    index = next((i for i, (line, _) in enumerate(opening) if line == line_start), None)
+    if index is None:
+        return False
+    line_end = opening[index][1]
     if (body[line_start:start] + body[end:line_end]).strip(_LINE_MARKUP):
         return False
-    before = [line for line in body[:line_start].split("\n") if line.strip()]
+    before = [body[line : line_stop] for line, line_stop in opening[:index]]
     heading = body.startswith("#", line_start)
-    paragraph = not before or body[:line_start].endswith("\n\n") or before[-1].lstrip().startswith("#")
-    if len(before) >= OPENING_LINES or any("](" in line for line in before) or not (heading or paragraph):
+    paragraph = not before or line_start >= 2 and body.startswith("\n\n", line_start - 2) or before[-1].lstrip().startswith("#")
+    if any("](" in line for line in before) or not (heading or paragraph):
         return False
     return heading or body.startswith("\n", line_end + 1) or line_end >= len(body.rstrip())
 
